@@ -1,0 +1,20 @@
+"""mlzoo: Keras 3 layers, callbacks and builders for methods that exist only as papers.
+
+>>> from mlzoo import build_mutual_mlp
+"""
+
+from mlzoo import callbacks, datasets, layers, losses, models
+from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MutualMLP",
+    "__version__",
+    "build_mutual_mlp",
+    "callbacks",
+    "datasets",
+    "layers",
+    "losses",
+    "models",
+]

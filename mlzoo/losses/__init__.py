@@ -1,0 +1,5 @@
+"""Loss classes."""
+
+from mlzoo.losses.squared_error import SquaredError
+
+__all__ = ["SquaredError"]
