@@ -17,12 +17,13 @@ setup(
     extras_require={
         "cpu": ["tensorflow-cpu>=2.16"],
         "gpu": ["tensorflow[and-cuda]>=2.16"],
-        "tuning": ["keras-tuner>=1.4"],
+        "tuning": ["keras-tuner>=1.4", "tensorboard"],
         "scripts": ["matplotlib>=3.7", "tqdm>=4.60"],
         "tfds": ["tensorflow-datasets>=4.9"],
         "test": [
             "tensorflow-cpu>=2.16",
             "keras-tuner>=1.4",
+            "tensorboard",  # keras-tuner imports it on the TensorFlow backend
             "matplotlib>=3.7",
             "tqdm>=4.60",
             "pytest>=7",

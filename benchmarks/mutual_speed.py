@@ -1,0 +1,129 @@
+"""Epoch time of the mutual MLP's positive and negative phases against a plain Keras MLP.
+
+Measured side by side in one process on the same data, shapes and optimizer; the
+runs are interleaved and each figure is the median of several epochs, so the
+ratios hold on a shared, noisy machine. Writes JSON to --out and prints a table.
+
+    python -m benchmarks.mutual_speed --data-dir ../shared/data --out runs/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from mlzoo import build_mutual_mlp, datasets
+from mlzoo.callbacks import AlternatingDirection
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def _plain_mlp(input_dim: int, hidden: int, output_dim: int) -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((input_dim,)),
+            keras.layers.Dense(hidden, activation="sigmoid"),
+            keras.layers.Dense(output_dim, activation="sigmoid"),
+        ]
+    )
+
+
+def _epoch_times(model, x, y, epochs, batch_size, callbacks=()):
+    timer = _EpochTimer()
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
+              callbacks=[*callbacks, timer])
+    return timer.seconds[1:]  # the first epoch includes tracing
+
+
+def run(x, y, *, hidden, batch_size, steps_per_execution, rounds, epochs_per_round):
+    input_dim, output_dim = x.shape[1], y.shape[1]
+
+    def compile_(model, **kwargs):
+        model.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.9),
+                      steps_per_execution=steps_per_execution, **kwargs)
+
+    plain = _plain_mlp(input_dim, hidden, output_dim)
+    compile_(plain, loss="mse")
+    positive = build_mutual_mlp(input_dim, hidden, output_dim)
+    compile_(positive)
+    negative = build_mutual_mlp(input_dim, hidden, output_dim)
+    compile_(negative)
+    always_negative = [AlternatingDirection(period=10**6, unit="batch"),
+                       keras.callbacks.LambdaCallback(
+                           on_train_begin=lambda logs: negative.mutual_step.assign(10**6))]
+    times = {"plain": [], "positive": [], "negative": []}
+    for _ in range(rounds):
+        times["plain"] += _epoch_times(plain, x, y, epochs_per_round, batch_size)
+        times["positive"] += _epoch_times(positive, x, y, epochs_per_round, batch_size)
+        times["negative"] += _epoch_times(negative, x, y, epochs_per_round, batch_size,
+                                          always_negative)
+    median = {name: float(np.median(t)) for name, t in times.items()}
+    return {
+        "steps_per_execution": steps_per_execution,
+        "median_epoch_seconds": median,
+        "positive_ratio": median["positive"] / median["plain"],
+        "negative_ratio": median["negative"] / median["plain"],
+        "epochs_timed": {name: len(t) for name, t in times.items()},
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="fashion_mnist")
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--hidden", type=int, default=300)
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--epochs-per-round", type=int, default=3)
+    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--quick", action="store_true", help="digits, 1 round: seconds")
+    parser.add_argument("--out", default="runs/mutual_speed")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.dataset, args.rounds, args.epochs_per_round = "digits", 1, 2
+
+    (x, labels), _ = datasets.load(args.dataset, args.data_dir, scale=True)
+    x = x.reshape(len(x), -1)
+    y = datasets.one_hot(labels)
+    results = {
+        "dataset": args.dataset,
+        "shape": f"{x.shape[1]}-{args.hidden}-{y.shape[1]}",
+        "train_samples": len(x),
+        "batch_size": args.batch_size,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, keras {keras.__version__}, "
+        f"backend {keras.backend.backend()}",
+        "runs": [],
+    }
+    for spe in args.steps_per_execution:
+        result = run(x, y, hidden=args.hidden, batch_size=args.batch_size,
+                     steps_per_execution=spe, rounds=args.rounds,
+                     epochs_per_round=args.epochs_per_round)
+        results["runs"].append(result)
+        med = result["median_epoch_seconds"]
+        print(f"steps_per_execution={spe:3d}  plain {med['plain']:.3f}s  "
+              f"positive {med['positive']:.3f}s (x{result['positive_ratio']:.3f})  "
+              f"negative {med['negative']:.3f}s (x{result['negative_ratio']:.3f})")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mutual_speed.json").write_text(json.dumps(results, indent=2))
+    print(f"wrote {out / 'mutual_speed.json'}")
+
+
+if __name__ == "__main__":
+    main()

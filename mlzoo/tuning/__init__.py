@@ -1,0 +1,5 @@
+"""KerasTuner HyperModels, one per builder (needs `pip install keras-tuner`)."""
+
+from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
+
+__all__ = ["MutualMLPHyperModel"]
