@@ -61,8 +61,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=0.2)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--l2", type=float, default=0.0)
-    parser.add_argument("--loss", choices=["squared_error", "crossentropy"],
-                        default="squared_error", help="positive loss (G always squared error)")
+    parser.add_argument("--loss", choices=["squared_error", "mse", "crossentropy"],
+                        default="squared_error",
+                        help="squared_error: eq. 7/10 for F and G; mse: Keras mean squared error "
+                        "(mean over outputs) for F and G; crossentropy: softmax F, G squared error")
     parser.add_argument("--scale-index", type=float, default=2 / 3, help="Algorithm 1")
     parser.add_argument("--scale-lr", type=float, default=2 / 3, help="Algorithm 1")
     parser.add_argument("--change-times", type=int, default=4, help="Algorithm 1")
@@ -114,9 +116,11 @@ def train_mode(args, mode, initial_weights, data, snapshots: bool):
         l2=args.l2,
     )
     model.set_weights(initial_weights)
+    losses = {"squared_error": {}, "mse": {"loss": "mse", "negative_loss": "mse"},
+              "crossentropy": {"loss": "categorical_crossentropy"}}[args.loss]
     model.compile(
         optimizer=keras.optimizers.SGD(args.lr, momentum=args.momentum),
-        loss="categorical_crossentropy" if args.loss == "crossentropy" else None,
+        **losses,
         metrics=["accuracy"],
         steps_per_execution=args.steps_per_execution,
     )
@@ -179,9 +183,10 @@ def plot_convergence(curves: dict[str, list[dict]], path: Path, title: str) -> N
               ("test_error", "test error (%)")]
     for ax, (key, label) in zip(axes, panels, strict=True):
         for mode, runs in curves.items():
-            values = np.nanmean(np.array([run[key] for run in runs], dtype=float), axis=0)
+            values = np.array([run[key] for run in runs], dtype=float)
+            seen = np.isfinite(values).any(axis=0)
+            values = np.where(seen, np.nanmean(np.where(seen, values, 0.0), axis=0), np.nan)
             steps = np.arange(1, len(values) + 1)
-            seen = np.isfinite(values)
             if seen.any():
                 ax.plot(steps[seen], values[seen], label=mode)
         ax.set_xlabel("learning process (epoch)")

@@ -22,6 +22,23 @@ _SCALE_HINT = (
 )
 
 
+class _FunctionLoss(keras.losses.Loss):
+    """A loss function (e.g. `keras.losses.mean_squared_error`) as a `Loss` object."""
+
+    def __init__(self, fn, name=None):
+        super().__init__(name=name or getattr(fn, "__name__", "loss"))
+        self.fn = fn
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred)
+
+
+def _as_loss_object(loss) -> keras.losses.Loss:
+    """Resolve a loss name, function or object to a `Loss` taking sample weights."""
+    loss = keras.losses.get(loss)
+    return loss if isinstance(loss, keras.losses.Loss) else _FunctionLoss(loss)
+
+
 @keras.saving.register_keras_serializable(package="mlzoo")
 class MutualMLP(keras.Model):
     """Mutual learning network of Liu et al. 2017 (sections 5-6, Procedure 1).
@@ -189,7 +206,7 @@ class MutualMLP(keras.Model):
         loss = SquaredError() if loss is None else loss
         negative_loss = SquaredError() if negative_loss is None else negative_loss
         super().compile(optimizer=optimizer, loss=loss, **kwargs)
-        self.negative_loss = keras.losses.get(negative_loss)
+        self.negative_loss = _as_loss_object(negative_loss)
         self._compile_config.config["negative_loss"] = negative_loss
 
     def compile_from_config(self, config):
