@@ -1,7 +1,7 @@
 """Epoch time of the mutual MLP's positive and negative phases against a plain Keras MLP.
 
 Measured side by side in one process on the same data, shapes and optimizer; the
-runs are interleaved and each figure is the median of several epochs, so the
+epochs are interleaved (one of each training per round) and each figure is the median, so the
 ratios hold on a shared, noisy machine. Writes JSON to --out and prints a table.
 
     python -m benchmarks.mutual_speed --data-dir ../shared/data --out runs/bench
@@ -45,14 +45,13 @@ def _plain_mlp(input_dim: int, hidden: int, output_dim: int) -> keras.Model:
     )
 
 
-def _epoch_times(model, x, y, epochs, batch_size, callbacks=()):
+def _epoch_seconds(model, x, y, batch_size, callbacks=()) -> float:
     timer = _EpochTimer()
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0,
-              callbacks=[*callbacks, timer])
-    return timer.seconds[1:]  # the first epoch includes tracing
+    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0, callbacks=[*callbacks, timer])
+    return timer.seconds[0]
 
 
-def run(x, y, *, hidden, batch_size, steps_per_execution, rounds, epochs_per_round):
+def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
     """Median epoch seconds of the four trainings and their ratios.
 
     `plain` is the baseline the issue names (a Sequential x -> y MLP of F's
@@ -75,17 +74,21 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds, epochs_per_rou
     compile_(positive)
     negative = build_mutual_mlp(input_dim, hidden, output_dim)
     compile_(negative)
-    always_negative = [AlternatingDirection(period=10**6, unit="batch"),
-                       keras.callbacks.LambdaCallback(
-                           on_train_begin=lambda logs: negative.mutual_step.assign(10**6))]
-    times = {"plain": [], "plain_transposed": [], "positive": [], "negative": []}
-    for _ in range(rounds):
-        times["plain"] += _epoch_times(plain, x, y, epochs_per_round, batch_size)
-        times["plain_transposed"] += _epoch_times(plain_transposed, y, x, epochs_per_round,
-                                                  batch_size)
-        times["positive"] += _epoch_times(positive, x, y, epochs_per_round, batch_size)
-        times["negative"] += _epoch_times(negative, x, y, epochs_per_round, batch_size,
-                                          always_negative)
+    # Batch-level alternation with a period no run reaches, started in the negative half.
+    always_negative = [AlternatingDirection(period=10**6, unit="batch")]
+    negative.mutual_step.assign(10**6)
+    trainings = {
+        "plain": (plain, x, y, ()),
+        "plain_transposed": (plain_transposed, y, x, ()),
+        "positive": (positive, x, y, ()),
+        "negative": (negative, x, y, always_negative),
+    }
+    times = {name: [] for name in trainings}
+    for round_index in range(rounds + 1):  # round 0 traces the functions and is not timed
+        for name, (model, inputs, targets, callbacks) in trainings.items():
+            seconds = _epoch_seconds(model, inputs, targets, batch_size, callbacks)
+            if round_index:
+                times[name].append(seconds)
     median = {name: float(np.median(t)) for name, t in times.items()}
     return {
         "steps_per_execution": steps_per_execution,
@@ -103,14 +106,13 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--hidden", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--epochs-per-round", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=10, help="timed epochs per training")
     parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
     parser.add_argument("--quick", action="store_true", help="digits, 1 round: seconds")
     parser.add_argument("--out", default="runs/mutual_speed")
     args = parser.parse_args(argv)
     if args.quick:
-        args.dataset, args.rounds, args.epochs_per_round = "digits", 1, 2
+        args.dataset, args.rounds = "digits", 2
 
     (x, labels), _ = datasets.load(args.dataset, args.data_dir, scale=True)
     x = x.reshape(len(x), -1)
@@ -126,8 +128,7 @@ def main(argv=None):
     }
     for spe in args.steps_per_execution:
         result = run(x, y, hidden=args.hidden, batch_size=args.batch_size,
-                     steps_per_execution=spe, rounds=args.rounds,
-                     epochs_per_round=args.epochs_per_round)
+                     steps_per_execution=spe, rounds=args.rounds)
         results["runs"].append(result)
         med = result["median_epoch_seconds"]
         print(f"steps_per_execution={spe:3d}  plain {med['plain']:.3f}s  "

@@ -1,4 +1,10 @@
-"""Datasets: local `.npz` files, tensorflow-datasets, bundled and generated sets."""
+"""Datasets as numpy arrays: local `.npz` files, tensorflow-datasets, bundled and generated sets.
+
+>>> from mlzoo import datasets
+>>> (x, y), (x_test, y_test) = datasets.load("digits", scale=True)
+>>> datasets.one_hot(y).shape
+(1222, 10)
+"""
 
 from mlzoo.datasets.labels import from_one_hot, one_hot
 from mlzoo.datasets.loading import available, load
