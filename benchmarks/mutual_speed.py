@@ -63,8 +63,11 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
     input_dim, output_dim = x.shape[1], y.shape[1]
 
     def compile_(model):
-        model.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.9), loss=SquaredError(),
-                      steps_per_execution=steps_per_execution)
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.2, momentum=0.9),
+            loss=SquaredError(),
+            steps_per_execution=steps_per_execution,
+        )
 
     plain = _plain_mlp(input_dim, hidden, output_dim)
     compile_(plain)
@@ -127,15 +130,23 @@ def main(argv=None):
         "runs": [],
     }
     for spe in args.steps_per_execution:
-        result = run(x, y, hidden=args.hidden, batch_size=args.batch_size,
-                     steps_per_execution=spe, rounds=args.rounds)
+        result = run(
+            x,
+            y,
+            hidden=args.hidden,
+            batch_size=args.batch_size,
+            steps_per_execution=spe,
+            rounds=args.rounds,
+        )
         results["runs"].append(result)
         med = result["median_epoch_seconds"]
-        print(f"steps_per_execution={spe:3d}  plain {med['plain']:.3f}s  "
-              f"positive {med['positive']:.3f}s (x{result['positive_ratio']:.3f})  "
-              f"negative {med['negative']:.3f}s (x{result['negative_ratio']:.3f}; "
-              f"x{result['negative_vs_plain_transposed']:.3f} of the y->x plain MLP "
-              f"{med['plain_transposed']:.3f}s)")
+        print(
+            f"steps_per_execution={spe:3d}  plain {med['plain']:.3f}s  "
+            f"positive {med['positive']:.3f}s (x{result['positive_ratio']:.3f})  "
+            f"negative {med['negative']:.3f}s (x{result['negative_ratio']:.3f}; "
+            f"x{result['negative_vs_plain_transposed']:.3f} of the y->x plain MLP "
+            f"{med['plain_transposed']:.3f}s)"
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "mutual_speed.json").write_text(json.dumps(results, indent=2))

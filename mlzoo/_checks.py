@@ -17,12 +17,20 @@ def check_positive_int(name: str, value) -> int:
 def check_fraction(name: str, value, *, low: float = 0.0, high: float = 1.0) -> float:
     """Return `value` as a float in `[low, high]`, or raise `ValueError` naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
-        raise ValueError(f"`{name}` must be a number in [{low}, {high}]; received {name}={value!r}.")
+        raise ValueError(
+            f"`{name}` must be a number in [{low}, {high}]; received {name}={value!r}."
+        )
     return float(value)
 
 
-def check_array(name: str, array, *, last_dim: int, value_range: tuple[float, float] | None = None,
-                hint: str = "") -> None:
+def check_array(
+    name: str,
+    array,
+    *,
+    last_dim: int,
+    value_range: tuple[float, float] | None = None,
+    hint: str = "",
+) -> None:
     """Check a numpy-like batch: 2-D `(N, last_dim)`, finite, optionally within a range.
 
     Tensors and datasets are left to `check_spec`; anything without a shape is

@@ -83,6 +83,8 @@ class MutualMLPHyperModel(keras_tuner.HyperModel):
         plan = training_plan(mode, epochs, rate)
         extra = [] if self.lr_shrink is None else [LRShrink(*self.lr_shrink, plan.epochs)]
         return model.fit(
-            *args, epochs=plan.epochs, callbacks=[*(callbacks or []), *plan.callbacks, *extra],
+            *args,
+            epochs=plan.epochs,
+            callbacks=[*(callbacks or []), *plan.callbacks, *extra],
             **kwargs,
         )

@@ -33,6 +33,11 @@ class _FunctionLoss(keras.losses.Loss):
         return self.fn(y_true, y_pred)
 
 
+def _unscaled(loss):
+    """Undo Keras' per-replica loss scaling (1 / replicas) for logging."""
+    return loss * tf.distribute.get_strategy().num_replicas_in_sync
+
+
 def _as_loss_object(loss) -> keras.losses.Loss:
     """Resolve a loss name, function or object to a `Loss` taking sample weights."""
     loss = keras.losses.get(loss)
@@ -179,20 +184,28 @@ class MutualMLP(keras.Model):
 
         # Phase state lives in variables so a traced step (steps_per_execution > 1,
         # tf.distribute) reads the current value; callbacks write it.
-        self.negative_phase = keras.Variable(0, dtype="int32", trainable=False, name="negative_phase")
+        self.negative_phase = keras.Variable(
+            0, dtype="int32", trainable=False, name="negative_phase"
+        )
         self.direction_period_batches = keras.Variable(
             0, dtype="int32", trainable=False, name="direction_period_batches"
         )
-        self.mutual_learning = keras.Variable(1, dtype="int32", trainable=False, name="mutual_learning")
+        self.mutual_learning = keras.Variable(
+            1, dtype="int32", trainable=False, name="mutual_learning"
+        )
         self.mutual_step = keras.Variable(
             0, dtype="int32", trainable=False, name="mutual_step", aggregation="only_first_replica"
         )
         # Per-phase trackers stay out of `self.metrics` so validation logs hold only the
         # positive net's loss and metrics; `reset_metrics` resets them each epoch.
-        object.__setattr__(self, "_phase_trackers", {
-            "positive_loss": keras.metrics.Mean(name="positive_loss"),
-            "negative_loss": keras.metrics.Mean(name="negative_loss"),
-        })
+        object.__setattr__(
+            self,
+            "_phase_trackers",
+            {
+                "positive_loss": keras.metrics.Mean(name="positive_loss"),
+                "negative_loss": keras.metrics.Mean(name="negative_loss"),
+            },
+        )
         self.negative_loss = SquaredError()
 
     # ----------------------------------------------------------------- compile / config
@@ -246,12 +259,14 @@ class MutualMLP(keras.Model):
         return ops.logical_and(ops.equal(self.mutual_learning, 1), negative)
 
     def _regularization_loss(self):
-        penalties = [ops.sum(ops.cast(loss, "float32")) for loss in self.losses]
+        # Scaled per replica like Keras' own additional losses, so the all-reduce sums to one.
+        penalties = [self._aggregate_additional_loss(loss) for loss in self.losses]
         return ops.sum(ops.stack(penalties)) if penalties else ops.zeros(())
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         negative = self.is_negative_step()
+        batch_size = tf.shape(x)[0]
         variables = self._kernels + self._positive_biases + self._negative_biases
         num_kernels, num_positive = len(self._kernels), len(self._positive_biases)
 
@@ -263,7 +278,9 @@ class MutualMLP(keras.Model):
                 )
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, variables[: num_kernels + num_positive])
-            self._phase_trackers["positive_loss"].update_state(loss)
+            self._phase_trackers["positive_loss"].update_state(
+                _unscaled(loss), sample_weight=batch_size
+            )
             self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
             return [loss] + grads + [ops.zeros_like(b) for b in self._negative_biases]
 
@@ -274,11 +291,13 @@ class MutualMLP(keras.Model):
                 loss = self.negative_loss(x, x_rec, sample_weight) + self._regularization_loss()
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, negative_vars)
-            self._phase_trackers["negative_loss"].update_state(loss)
+            self._phase_trackers["negative_loss"].update_state(
+                _unscaled(loss), sample_weight=batch_size
+            )
             positive_zeros = [ops.zeros_like(b) for b in self._positive_biases]
             return [loss] + grads[:num_kernels] + positive_zeros + grads[num_kernels:]
 
-        loss, *grads = tf.cond(negative, negative_step, positive_step)
+        replica_loss, *grads = tf.cond(negative, negative_step, positive_step)
         held = [ops.copy(b) for b in self._positive_biases + self._negative_biases]
         self.optimizer.apply(grads, variables)
         idle = [negative] * num_positive + [ops.logical_not(negative)] * len(self._negative_biases)
@@ -287,7 +306,7 @@ class MutualMLP(keras.Model):
         ):
             bias.assign(ops.where(is_idle, before, bias))
         self.mutual_step.assign_add(1)
-        self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+        self._loss_tracker.update_state(_unscaled(replica_loss), sample_weight=batch_size)
         return self._training_logs()
 
     def _training_logs(self):
@@ -316,15 +335,17 @@ class MutualMLP(keras.Model):
             return
         x_range = (0.0, 1.0) if self.reconstruction_activation == "sigmoid" else None
         check_array(f"{where} x", x, last_dim=self.input_dim, value_range=x_range, hint=_SCALE_HINT)
-        check_array(f"{where} y", y, last_dim=self.output_dim, value_range=(0.0, 1.0),
-                    hint=_ONE_HOT_HINT)
+        check_array(
+            f"{where} y", y, last_dim=self.output_dim, value_range=(0.0, 1.0), hint=_ONE_HOT_HINT
+        )
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         self._check_xy(x, y, "fit")
         if isinstance(validation_data, (tuple, list)) and len(validation_data) >= 2:
             check_array("validation x", validation_data[0], last_dim=self.input_dim)
-            check_array("validation y", validation_data[1], last_dim=self.output_dim,
-                        hint=_ONE_HOT_HINT)
+            check_array(
+                "validation y", validation_data[1], last_dim=self.output_dim, hint=_ONE_HOT_HINT
+            )
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
@@ -362,4 +383,3 @@ def build_mutual_mlp(
     `SGD(0.2, momentum=0.9)` and batch size 200 (section 7.4.2).
     """
     return MutualMLP(input_dim, hidden_units, output_dim, activation=activation, **kwargs)
-
