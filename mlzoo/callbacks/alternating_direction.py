@@ -47,7 +47,8 @@ class AlternatingDirection(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and self.unit == "epoch":
-            logs["negative_phase"] = float(self.model.negative_phase.numpy())
+            # 0 once ConversionRateScheduler has ended mutual learning.
+            logs["negative_phase"] = float(self.model.is_negative_step().numpy())
 
     def on_train_end(self, logs=None):
         self.model.negative_phase.assign(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from mlzoo._checks import check_fraction, check_positive_int
+from mlzoo._rounding import round_half_up
 from mlzoo.callbacks._phase_model import require_phase_model
 
 
@@ -14,7 +15,7 @@ class ConversionRateScheduler(keras.callbacks.Callback):
     The mutual learning conversion method of Liu et al. 2017 (section 8; the
     EPT-ML and EIT-ML modes of section 7.1): mutual learning finds a good
     starting point, then the negative pass is dropped. The first
-    `round(rate * total_epochs)` epochs follow the direction set by
+    `rate * total_epochs` epochs (halves rounded up) follow the direction set by
     `AlternatingDirection`; every later epoch is a positive epoch.
 
     `rate` is a fraction of *epochs*. The paper's conversion rate ε counts
@@ -40,7 +41,7 @@ class ConversionRateScheduler(keras.callbacks.Callback):
     @property
     def conversion_epoch(self) -> int:
         """Index of the first epoch of plain positive training."""
-        return round(self.rate * self.total_epochs)
+        return round_half_up(self.rate * self.total_epochs)
 
     def on_train_begin(self, logs=None):
         require_phase_model(type(self).__name__, self.model)

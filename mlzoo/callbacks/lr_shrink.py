@@ -100,8 +100,11 @@ class LRShrink(keras.callbacks.Callback):
         return initial_learning_rate * self.scale_lr ** np.asarray(self._counts, dtype=float)
 
     def on_train_begin(self, logs=None):
+        # A LossScaleOptimizer (mixed precision) reports its inner optimizer's rate.
+        optimizer = getattr(self.model.optimizer, "inner_optimizer", self.model.optimizer)
         if isinstance(
-            self.model.optimizer.learning_rate, keras.optimizers.schedules.LearningRateSchedule
+            getattr(optimizer, "_learning_rate", None),
+            keras.optimizers.schedules.LearningRateSchedule,
         ):
             raise ValueError(
                 "LRShrink sets the learning rate itself; compile with a float learning rate, "

@@ -13,10 +13,15 @@ class TiedTransposeDense(keras.layers.Layer):
     `outputs = activation(inputs @ tied_to.kernel^T + bias)`
 
     The kernel is the *same variable* as `tied_to.kernel` (not a copy), so a
-    gradient step through either layer moves both; only the bias belongs to
-    this layer. This is the weight sharing of the mutual learning network,
-    eq. (5) of Liu et al. 2017: `Nw1 = Pw2^T`, `Nw2 = Pw1^T`, biases separate.
-    It is also the decoder of a tied-weight autoencoder.
+    gradient step through either layer moves both. The layer lists the shared
+    kernel among its `weights` (Keras deduplicates it in a model that also holds
+    `tied_to`), so `model.fit` trains it even in a model made of the tied path
+    alone; only the bias is saved with this layer, the kernel is saved once with
+    `tied_to`. Freezing `tied_to` freezes the kernel here too.
+
+    This is the weight sharing of the mutual learning network, eq. (5) of
+    Liu et al. 2017: `Nw1 = Pw2^T`, `Nw2 = Pw1^T`, biases separate. It is also
+    the decoder of a tied-weight autoencoder.
 
     The tie survives `.keras` saving: the tied layer is serialized as a shared
     object, so `keras.models.load_model` rebuilds one `Dense` used by both.
@@ -86,6 +91,15 @@ class TiedTransposeDense(keras.layers.Layer):
         """The shared kernel, transposed: shape `(tied_to.units, units)`."""
         return ops.transpose(self._tied_to.kernel)
 
+    @property
+    def weights(self):
+        """Own weights plus the shared kernel (saved with `tied_to`, not here)."""
+        own = super().weights
+        if not self._tied_to.built:
+            return own
+        kernel = self._tied_to.kernel
+        return [kernel] + [w for w in own if w is not kernel]
+
     def build(self, input_shape):
         if not self._tied_to.built:
             raise ValueError(
@@ -121,7 +135,9 @@ class TiedTransposeDense(keras.layers.Layer):
         config = super().get_config()
         config.update(
             {
-                "tied_to": keras.saving.serialize_keras_object(self._tied_to),
+                # The object itself: Keras serializes it once as a shared object, so the
+                # tie holds whichever of the two layers the model deserializes first.
+                "tied_to": self._tied_to,
                 "activation": keras.activations.serialize(self.activation),
                 "use_bias": self.use_bias,
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
@@ -136,5 +152,6 @@ class TiedTransposeDense(keras.layers.Layer):
         config = dict(config)
         # Inside `keras.models.load_model` this returns the very Dense layer that the
         # model's own layer list deserializes (Keras' shared-object scope).
-        config["tied_to"] = keras.saving.deserialize_keras_object(config["tied_to"])
+        if not isinstance(config["tied_to"], keras.layers.Layer):
+            config["tied_to"] = keras.saving.deserialize_keras_object(config["tied_to"])
         return cls(**config)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import keras
 
 from mlzoo._checks import check_fraction, check_positive_int
+from mlzoo._rounding import round_half_up
 from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
 
@@ -53,7 +54,7 @@ def training_plan(mode: str, K: int, rate: float = 0.05) -> TrainingPlan:
     | EI-ML  | K             | 0             | 2K                 |
     | EIT-ML | εK            | (1 - ε)K      | (1 + ε)K           |
 
-    Iteration counts are rounded to whole epochs (an odd K gives EP-ML one
+    Iteration counts are rounded to whole epochs, halves up (an odd K gives EP-ML one
     positive epoch at the end).
 
     Args:
@@ -80,12 +81,12 @@ def training_plan(mode: str, K: int, rate: float = 0.05) -> TrainingPlan:
     elif name == "EP-ML":
         mutual, positive = K // 2, K % 2
     elif name == "EPT-ML":
-        mutual = round(rate * K)
+        mutual = min(round_half_up(rate * K), K // 2)  # 2 epochs per iteration fit in K
         positive = K - 2 * mutual
     elif name == "EI-ML":
         mutual, positive = K, 0
     else:
-        mutual = round(rate * K)
+        mutual = round_half_up(rate * K)
         positive = K - mutual
     epochs = 2 * mutual + positive
     callbacks: list[keras.callbacks.Callback] = []

@@ -1,0 +1,84 @@
+"""Shared test setup: two logical CPU devices, quiet TensorFlow, fixed seeds and dtype policy.
+
+The logical device split must happen before TensorFlow initialises its runtime, so it
+runs when pytest imports this file, before any test module builds a tensor.
+"""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+_cpus = tf.config.list_physical_devices("CPU")
+try:
+    tf.config.set_logical_device_configuration(
+        _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
+    )
+except RuntimeError:  # the runtime was initialised already (e.g. by a plugin)
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _seed_and_policy():
+    keras.utils.set_random_seed(0)
+    yield
+    keras.config.set_dtype_policy("float32")
+
+
+def make_onehot_data(n=48, input_dim=6, output_dim=3, seed=0):
+    """Separable-ish data in [0, 1]: one prototype per class plus noise; one-hot labels."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % output_dim
+    rng.shuffle(labels)
+    prototypes = rng.random((output_dim, input_dim))
+    x = np.clip(prototypes[labels] + 0.15 * rng.standard_normal((n, input_dim)), 0.0, 1.0)
+    y = np.eye(output_dim, dtype="float32")[labels]
+    return x.astype("float32"), y
+
+
+@pytest.fixture
+def onehot_data():
+    """Factory for `(x, y)`: x in [0, 1] of shape (n, input_dim), y one-hot (n, output_dim)."""
+    return make_onehot_data
+
+
+@pytest.fixture(scope="session")
+def two_cpu_devices():
+    devices = tf.config.list_logical_devices("CPU")
+    assert len(devices) >= 2, "conftest could not split the CPU into 2 logical devices"
+    return [device.name for device in devices[:2]]
+
+
+@pytest.fixture
+def mutual_model():
+    """Factory for a compiled tiny mutual MLP (6 -> 5 -> 3), SGD with momentum."""
+    from mlzoo import build_mutual_mlp
+
+    def make(input_dim=6, hidden_units=5, output_dim=3, lr=0.2, momentum=0.9, **kwargs):
+        model = build_mutual_mlp(input_dim, hidden_units, output_dim, **kwargs)
+        model.compile(optimizer=keras.optimizers.SGD(lr, momentum=momentum))
+        return model
+
+    return make
+
+
+class EpochLogRecorder(keras.callbacks.Callback):
+    """Copies every epoch's logs (after the callbacks before it added theirs)."""
+
+    def __init__(self, store=None):
+        super().__init__()
+        self.logs = {} if store is None else store
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.logs[epoch] = dict(logs or {})
+
+
+@pytest.fixture
+def epoch_log_recorder():
+    """The `EpochLogRecorder` class: put it last in `callbacks`."""
+    return EpochLogRecorder
