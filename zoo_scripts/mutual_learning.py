@@ -58,7 +58,8 @@ class ReconstructionSnapshots(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch + 1 in self.epochs:
-            self.images[epoch + 1] = self.model.reconstruct(self.classes)
+            images = self.model.negative_net(self.classes, training=False)
+            self.images[epoch + 1] = keras.ops.convert_to_numpy(images)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -98,6 +99,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--out", default=None, help="run folder (default runs/mutual_<dataset>)")
     args = parser.parse_args(argv)
+    for name in ("epochs", "repetitions", "batch_size", "steps_per_execution"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if any(h < 1 for h in args.hidden):
+        parser.error("--hidden widths must be >= 1")
     if args.quick:
         args.repetitions, args.epochs = 1, 6
         args.modes = ["STD-PL", "EPT-ML"]
@@ -124,9 +130,11 @@ def snapshot_epochs(total_epochs: int) -> list[int]:
     return sorted(set(e for e in epochs if e <= total_epochs) | {total_epochs})
 
 
-def error_percent(model, x, y) -> float:
-    scores = model.predict(x, batch_size=1024, verbose=0)
-    return float(100.0 * np.mean(scores.argmax(1) != y.argmax(1)))
+def error_percent(model, x, y, chunk: int = 10000) -> float:
+    # Direct forward passes: `predict` would trace a new function for every model.
+    scores = [model(x[i : i + chunk], training=False) for i in range(0, len(x), chunk)]
+    predicted = np.concatenate([keras.ops.convert_to_numpy(s) for s in scores]).argmax(1)
+    return float(100.0 * np.mean(predicted != y.argmax(1)))
 
 
 def train_mode(args, mode, initial_weights, data, snapshots: bool):
@@ -224,7 +232,8 @@ def plot_convergence(curves: dict[str, list[dict]], path: Path, title: str) -> N
             values = np.where(seen, np.nanmean(np.where(seen, values, 0.0), axis=0), np.nan)
             steps = np.arange(1, len(values) + 1)
             if seen.any():
-                ax.plot(steps[seen], values[seen], label=mode, color=colors[mode])
+                marker = "o" if seen.sum() <= 20 else None  # short runs: show the points
+                ax.plot(steps[seen], values[seen], label=mode, color=colors[mode], marker=marker)
         ax.set_xlabel("learning process (epoch)")
         ax.set_title(label)
         ax.set_yscale("log" if key != "test_error" else "linear")
