@@ -288,3 +288,53 @@ def test_trains_after_loading(tmp_path):
     loaded.fit(data, data, epochs=1, batch_size=4, verbose=0)
     assert not np.allclose(loaded.get_layer("encoder").kernel.numpy(), kernel_before)
     assert loaded.get_layer("decoder").tied_to is loaded.get_layer("encoder")
+
+
+# ------------------------------------------------------- training environments
+def _tied_autoencoder(seed=0):
+    keras.utils.set_random_seed(seed)
+    x = keras.Input((6,))
+    dense = keras.layers.Dense(4, activation="sigmoid", name="encoder")
+    decoder = TiedTransposeDense(dense, activation="sigmoid", name="decoder")
+    model = keras.Model(x, decoder(dense(x)))
+    model.compile(optimizer=keras.optimizers.SGD(0.5, momentum=0.9), loss="mse")
+    return model
+
+
+def test_autoencoder_trains_the_same_under_mirrored_strategy(two_cpu_devices):
+    data = np.random.default_rng(9).random((32, 6)).astype("float32")
+    single = _tied_autoencoder()
+    strategy = tf.distribute.MirroredStrategy(two_cpu_devices)
+    with strategy.scope():
+        mirrored = _tied_autoencoder()
+    mirrored.set_weights(single.get_weights())
+    fit_args = {"batch_size": 8, "epochs": 3, "shuffle": False, "verbose": 0}
+    mirrored_loss = mirrored.fit(data, data, **fit_args).history["loss"]
+    single_loss = single.fit(data, data, **fit_args).history["loss"]
+    np.testing.assert_allclose(mirrored_loss, single_loss, rtol=1e-4)
+    for got, want in zip(mirrored.get_weights(), single.get_weights(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+    assert mirrored.get_layer("decoder").tied_to is mirrored.get_layer("encoder")
+
+
+def test_autoencoder_under_mixed_float16_keeps_float32_shared_kernel():
+    keras.config.set_dtype_policy("mixed_float16")
+    model = _tied_autoencoder()
+    decoder, encoder = model.get_layer("decoder"), model.get_layer("encoder")
+    assert decoder.compute_dtype == "float16" and encoder.kernel.dtype == "float32"
+    data = np.random.default_rng(10).random((32, 6)).astype("float32")
+    kernel_before = encoder.kernel.numpy().copy()
+    losses = model.fit(data, data, batch_size=8, epochs=3, verbose=0).history["loss"]
+    assert all(np.isfinite(losses)) and losses[-1] < losses[0]
+    assert model(data[:2]).dtype == "float16"
+    assert not np.allclose(encoder.kernel.numpy(), kernel_before)
+
+
+def test_autoencoder_trains_from_tf_data():
+    data = np.random.default_rng(11).random((32, 6)).astype("float32")
+    numpy_model, dataset_model = _tied_autoencoder(), _tied_autoencoder()
+    dataset_model.set_weights(numpy_model.get_weights())
+    dataset = tf.data.Dataset.from_tensor_slices((data, data)).batch(8)
+    from_numpy = numpy_model.fit(data, data, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    from_dataset = dataset_model.fit(dataset, epochs=2, verbose=0)
+    np.testing.assert_allclose(from_dataset.history["loss"], from_numpy.history["loss"], rtol=1e-5)
