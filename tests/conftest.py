@@ -48,10 +48,17 @@ def onehot_data():
 
 
 @pytest.fixture(scope="session")
-def two_cpu_devices():
+def mirrored_strategy():
+    """One `MirroredStrategy` over 2 logical CPU devices for the whole session.
+
+    A second strategy over the same devices in one process can reuse collective
+    instance keys and abort with a shape mismatch, so every test shares this one.
+    """
     devices = tf.config.list_logical_devices("CPU")
     assert len(devices) >= 2, "conftest could not split the CPU into 2 logical devices"
-    return [device.name for device in devices[:2]]
+    strategy = tf.distribute.MirroredStrategy([device.name for device in devices[:2]])
+    assert strategy.num_replicas_in_sync == 2
+    return strategy
 
 
 @pytest.fixture

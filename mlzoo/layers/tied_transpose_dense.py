@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import keras
 from keras import ops
 
@@ -25,6 +27,9 @@ class TiedTransposeDense(keras.layers.Layer):
 
     The tie survives `.keras` saving: the tied layer is serialized as a shared
     object, so `keras.models.load_model` rebuilds one `Dense` used by both.
+    `model.to_json()` / `keras.models.model_from_json` share no objects: the
+    restored layer gets its own copy of the `Dense` (with a warning), as does a
+    layer deserialized on its own.
 
     Args:
         tied_to: the `keras.layers.Dense` layer whose kernel is shared. It must
@@ -152,6 +157,16 @@ class TiedTransposeDense(keras.layers.Layer):
         config = dict(config)
         # Inside `keras.models.load_model` this returns the very Dense layer that the
         # model's own layer list deserializes (Keras' shared-object scope).
-        if not isinstance(config["tied_to"], keras.layers.Layer):
-            config["tied_to"] = keras.saving.deserialize_keras_object(config["tied_to"])
+        tied_to = config["tied_to"]
+        if not isinstance(tied_to, keras.layers.Layer):
+            if "shared_object_id" not in tied_to:
+                warnings.warn(
+                    f"TiedTransposeDense '{config.get('name')}' was serialized without Keras "
+                    "object sharing (e.g. `model.to_json()` / `model_from_json`), so it gets "
+                    f"its own copy of '{tied_to.get('config', {}).get('name')}' and is no longer "
+                    "tied to that layer of the model. Save with `model.save('model.keras')` "
+                    "and reload with `keras.models.load_model` to keep the tie.",
+                    stacklevel=2,
+                )
+            config["tied_to"] = keras.saving.deserialize_keras_object(tied_to)
         return cls(**config)

@@ -192,7 +192,8 @@ def test_serialize_deserialize_round_trip():
     assert config["use_bias"] is False
     assert config["name"] == "dec"
     serialized = json.loads(json.dumps(keras.saving.serialize_keras_object(layer)))
-    restored = keras.saving.deserialize_keras_object(serialized)
+    with pytest.warns(UserWarning, match="own copy of"):
+        restored = keras.saving.deserialize_keras_object(serialized)
     assert isinstance(restored, TiedTransposeDense)
     assert isinstance(restored.tied_to, keras.layers.Dense)
     assert restored.tied_to.units == 4
@@ -201,6 +202,15 @@ def test_serialize_deserialize_round_trip():
     assert restored.name == "dec"
     assert restored.get_config()["activation"] == "sigmoid"
     assert tuple(restored(np.zeros((2, 4), dtype="float32")).shape) == (2, 6)
+
+
+def test_model_from_json_warns_that_the_tie_is_lost():
+    x = keras.Input((6,))
+    dense = keras.layers.Dense(4, name="encoder")
+    model = keras.Model(x, TiedTransposeDense(dense, name="decoder")(dense(x)))
+    with pytest.warns(UserWarning, match="'decoder'.*own copy of 'encoder'.*load_model"):
+        restored = keras.models.model_from_json(model.to_json())
+    assert restored.get_layer("decoder").tied_to is not restored.get_layer("encoder")
 
 
 def _assert_tied_after_load(loaded, tied_name, dense_name, probe_input, output_index=None):
@@ -301,10 +311,10 @@ def _tied_autoencoder(seed=0):
     return model
 
 
-def test_autoencoder_trains_the_same_under_mirrored_strategy(two_cpu_devices):
+def test_autoencoder_trains_the_same_under_mirrored_strategy(mirrored_strategy):
     data = np.random.default_rng(9).random((32, 6)).astype("float32")
     single = _tied_autoencoder()
-    strategy = tf.distribute.MirroredStrategy(two_cpu_devices)
+    strategy = mirrored_strategy
     with strategy.scope():
         mirrored = _tied_autoencoder()
     mirrored.set_weights(single.get_weights())

@@ -508,12 +508,12 @@ def test_default_negative_loss_is_squared_error_after_loading(tmp_path):
 
 
 # ------------------------------------------------------------------ distribution
-def test_mirrored_strategy_matches_single_device(onehot_data, two_cpu_devices):
+def test_mirrored_strategy_matches_single_device(onehot_data, mirrored_strategy):
     x, y = onehot_data()
     single = _compiled(l2=1e-3)
     _randomize_biases(single)
     initial = single.get_weights()
-    strategy = tf.distribute.MirroredStrategy(two_cpu_devices)
+    strategy = mirrored_strategy
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():
         mirrored = _compiled(l2=1e-3)
