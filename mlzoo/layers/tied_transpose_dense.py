@@ -29,7 +29,9 @@ class TiedTransposeDense(keras.layers.Layer):
     object, so `keras.models.load_model` rebuilds one `Dense` used by both.
     `model.to_json()` / `keras.models.model_from_json` share no objects: the
     restored layer gets its own copy of the `Dense` (with a warning), as does a
-    layer deserialized on its own.
+    layer deserialized on its own. `keras.models.clone_model` clones layer by
+    layer, so a cloned tied layer stays tied to the *original* `Dense`; copy a
+    model with tied layers by saving and loading it instead.
 
     Args:
         tied_to: the `keras.layers.Dense` layer whose kernel is shared. It must
