@@ -212,16 +212,24 @@ def summarise(runs: list[dict], modes: list[str]) -> list[dict]:
     return rows
 
 
-def plot_convergence(curves: dict[str, list[dict]], path: Path, title: str) -> None:
+LOSS_LABELS = {
+    "squared_error": ("positive loss E_p (eq. 7)", "negative loss E_n (eq. 10)"),
+    "mse": ("positive loss (Keras mse)", "negative loss (Keras mse)"),
+    "crossentropy": ("positive loss (cross-entropy)", "negative loss E_n (eq. 10)"),
+}
+
+
+def plot_convergence(curves: dict[str, list[dict]], path: Path, title: str, loss: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+    positive_label, negative_label = LOSS_LABELS[loss]
     panels = [
-        ("positive_loss", "positive loss E_p (eq. 7)"),
-        ("negative_loss", "negative loss E_n (eq. 10)"),
+        ("positive_loss", positive_label),
+        ("negative_loss", negative_label),
         ("test_error", "test error (%)"),
     ]
     colors = dict(zip(MODES, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False))
@@ -316,7 +324,7 @@ def main(argv=None) -> dict:
         f"{args.dataset}: K={args.epochs}, ε={args.rate}, hidden={args.hidden}, "
         f"R={args.repetitions}"
     )
-    plot_convergence(curves, out / "convergence.png", title)
+    plot_convergence(curves, out / "convergence.png", title, args.loss)
     for mode, images in reconstructions.items():
         plot_reconstructions(
             images,
