@@ -3,7 +3,7 @@
 >>> from mlzoo import build_mutual_mlp
 """
 
-from mlzoo import callbacks, datasets, layers, losses, models
+from mlzoo import callbacks, constraints, datasets, layers, losses, models
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 
 __version__ = "0.1.0"
@@ -13,6 +13,7 @@ __all__ = [
     "__version__",
     "build_mutual_mlp",
     "callbacks",
+    "constraints",
     "datasets",
     "layers",
     "losses",

@@ -1,5 +1,7 @@
 """Custom Keras layers."""
 
+from mlzoo.layers.adaptive_sigmoid import AdaptiveSigmoid
+from mlzoo.layers.adaptive_tanh import AdaptiveTanh
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 
-__all__ = ["TiedTransposeDense"]
+__all__ = ["AdaptiveSigmoid", "AdaptiveTanh", "TiedTransposeDense"]

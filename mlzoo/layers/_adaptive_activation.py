@@ -1,0 +1,133 @@
+"""Shared machinery of activations with a per-unit slope and offset that learn by a rule."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import keras
+from keras import ops
+
+from mlzoo.constraints.min_value import MinValue
+
+RULES = ("fixed", "task", "infomax", "joint", "triesch")
+_PLASTIC = ("infomax", "joint", "triesch")  # rules that add the intrinsic-plasticity signal
+_TASK_BLIND = ("infomax", "triesch")  # rules where the task loss does not move a and b
+
+
+class AdaptiveActivation(keras.layers.Layer):
+    """Base of `AdaptiveSigmoid` and `AdaptiveTanh`: `y = f(a * u + b)` per unit.
+
+    Subclasses define `_activate(z)` and `_log_derivative(z) = ln f'(z)`.
+
+    The intrinsic-plasticity signal is added with `add_loss` as a term whose
+    value is 0 and whose gradient is the rule's: `t - stop_gradient(t)` with
+    `t = -ip_rate * sum_units E_batch[objective]`, computed on
+    `stop_gradient(u)` so the weights before the layer receive none of it. The
+    logged loss therefore stays the task loss. With plain SGD at rate `lr` a
+    step moves `a` and `b` by `lr * ip_rate * E[rule]` (gradient ascent).
+    """
+
+    rules: tuple[str, ...] = RULES
+
+    def __init__(
+        self,
+        rule: str = "infomax",
+        ip_rate: float = 1.0,
+        min_slope: float = 1e-3,
+        target_mean: float = 0.2,
+        slope_initializer="ones",
+        offset_initializer="zeros",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if rule not in self.rules:
+            raise ValueError(
+                f"`rule` must be one of {', '.join(map(repr, self.rules))}; received rule={rule!r}."
+            )
+        self.rule = rule
+        self.ip_rate = _check_real("ip_rate", ip_rate, low=0.0)
+        self.min_slope = _check_real("min_slope", min_slope, low=0.0, open_low=True)
+        self.target_mean = _check_real("target_mean", target_mean, low=0.0, high=1.0, open_low=True)
+        self.slope_initializer = keras.initializers.get(slope_initializer)
+        self.offset_initializer = keras.initializers.get(offset_initializer)
+
+    def build(self, input_shape):
+        units = input_shape[-1]
+        if units is None:
+            raise ValueError(
+                f"Layer '{self.name}' needs a known last dimension (one slope and offset per "
+                f"unit); received input shape {tuple(input_shape)}."
+            )
+        trainable = self.rule != "fixed"
+        self.slope = self.add_weight(
+            name="slope",
+            shape=(units,),
+            initializer=self.slope_initializer,
+            constraint=MinValue(self.min_slope),
+            trainable=trainable,
+        )
+        self.offset = self.add_weight(
+            name="offset", shape=(units,), initializer=self.offset_initializer, trainable=trainable
+        )
+
+    def call(self, inputs, training=None):
+        slope = ops.maximum(self.slope, self.min_slope)
+        offset = self.offset
+        if self.rule in _TASK_BLIND:
+            slope, offset = ops.stop_gradient(slope), ops.stop_gradient(offset)
+        outputs = self._activate(slope * inputs + offset)
+        if training and self.rule in _PLASTIC:
+            self.add_loss(self._plasticity_term(inputs))
+        return outputs
+
+    def _plasticity_term(self, inputs):
+        """Zero-valued loss whose gradient on (a, b) is minus the rule's update."""
+        u = ops.stop_gradient(ops.cast(inputs, "float32"))
+        a = ops.maximum(ops.cast(self.slope, "float32"), self.min_slope)
+        b = ops.cast(self.offset, "float32")
+        z = a * u + b
+        objective = ops.log(a) + self._log_derivative(z)  # ln |dy/du|, eq. (2.5)-(2.6)
+        if self.rule == "triesch":
+            objective = objective - self._activate(z) / self.target_mean
+        batch_axes = tuple(range(len(objective.shape) - 1))
+        term = -self.ip_rate * ops.sum(ops.mean(objective, axis=batch_axes))
+        return term - ops.stop_gradient(term)
+
+    def _activate(self, z):
+        raise NotImplementedError
+
+    def _log_derivative(self, z):
+        raise NotImplementedError
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "rule": self.rule,
+                "ip_rate": self.ip_rate,
+                "min_slope": self.min_slope,
+                "target_mean": self.target_mean,
+                "slope_initializer": keras.initializers.serialize(self.slope_initializer),
+                "offset_initializer": keras.initializers.serialize(self.offset_initializer),
+            }
+        )
+        return config
+
+
+def _check_real(name, value, *, low, high=math.inf, open_low=False) -> float:
+    bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
+    if not bad:
+        value = float(value)
+        bad = not (math.isfinite(value) and (value > low if open_low else value >= low))
+        bad = bad or value > high
+    if bad:
+        bracket = "(" if open_low else "["
+        raise ValueError(
+            f"`{name}` must be a finite number in {bracket}{low}, {high}]; "
+            f"received {name}={value!r}."
+        )
+    return value
