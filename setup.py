@@ -3,7 +3,10 @@ from setuptools import find_packages, setup
 setup(
     name="mlzoo",
     version="0.1.0",
-    description="Keras 3 model zoo: mutual learning, adaptive activations, sharing ensembles, saliency autoencoders.",
+    description=(
+        "Keras 3 model zoo: mutual learning, adaptive activations, sharing ensembles, "
+        "saliency autoencoders."
+    ),
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     packages=find_packages(include=["mlzoo", "mlzoo.*"]),

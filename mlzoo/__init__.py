@@ -4,13 +4,16 @@
 """
 
 from mlzoo import callbacks, constraints, datasets, layers, losses, models
+from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "JointMLP",
     "MutualMLP",
     "__version__",
+    "build_joint_mlp",
     "build_mutual_mlp",
     "callbacks",
     "constraints",

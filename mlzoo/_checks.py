@@ -14,6 +14,21 @@ def check_positive_int(name: str, value) -> int:
     return int(value)
 
 
+def check_hidden_units(hidden_units) -> list[int]:
+    """Widths of the hidden layers from an int or a non-empty sequence of positive ints."""
+    widths = hidden_units if isinstance(hidden_units, (list, tuple)) else [hidden_units]
+    if not widths:
+        raise ValueError("`hidden_units` must name at least one hidden layer; received [].")
+    return [check_positive_int("hidden_units", width) for width in widths]
+
+
+def check_non_negative(name: str, value) -> float:
+    """Return `value` as a finite float >= 0, or raise `ValueError` naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < np.inf:
+        raise ValueError(f"`{name}` must be a non-negative number; received {name}={value!r}.")
+    return float(value)
+
+
 def check_fraction(name: str, value, *, low: float = 0.0, high: float = 1.0) -> float:
     """Return `value` as a float in `[low, high]`, or raise `ValueError` naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:

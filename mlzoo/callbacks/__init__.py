@@ -1,7 +1,14 @@
 """Training callbacks."""
 
+from mlzoo.callbacks.activation_stats import ActivationStats
 from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
 
-__all__ = ["AlternatingDirection", "ConversionRateScheduler", "LRShrink", "shrink_counts"]
+__all__ = [
+    "ActivationStats",
+    "AlternatingDirection",
+    "ConversionRateScheduler",
+    "LRShrink",
+    "shrink_counts",
+]

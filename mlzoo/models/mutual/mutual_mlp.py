@@ -8,7 +8,13 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from mlzoo._checks import check_array, check_positive_int, check_spec
+from mlzoo._checks import (
+    check_array,
+    check_hidden_units,
+    check_non_negative,
+    check_positive_int,
+    check_spec,
+)
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.squared_error import SquaredError
 
@@ -121,12 +127,8 @@ class MutualMLP(keras.Model):
             )
         input_dim = check_positive_int("input_dim", input_dim)
         output_dim = check_positive_int("output_dim", output_dim)
-        widths = [hidden_units] if not isinstance(hidden_units, (list, tuple)) else hidden_units
-        if not widths:
-            raise ValueError("`hidden_units` must name at least one hidden layer; received [].")
-        widths = [check_positive_int("hidden_units", w) for w in widths]
-        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or l2 < 0:
-            raise ValueError(f"`l2` must be a non-negative number; received l2={l2!r}.")
+        widths = check_hidden_units(hidden_units)
+        check_non_negative("l2", l2)
 
         regularizer = keras.regularizers.L2(l2) if l2 else None
         positive_layers = [

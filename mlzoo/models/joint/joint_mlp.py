@@ -1,0 +1,188 @@
+"""MLP whose hidden and output units have adaptive activations (joint learning)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import tensorflow as tf
+
+from mlzoo._checks import (
+    check_array,
+    check_hidden_units,
+    check_non_negative,
+    check_positive_int,
+    check_spec,
+)
+from mlzoo.layers._adaptive_activation import AdaptiveActivation
+from mlzoo.layers.adaptive_sigmoid import AdaptiveSigmoid
+from mlzoo.layers.adaptive_tanh import AdaptiveTanh
+
+ADAPTIVE_LAYERS = {"sigmoid": AdaptiveSigmoid, "tanh": AdaptiveTanh}
+
+
+@keras.saving.register_keras_serializable(package="mlzoo")
+class JointMLP(keras.Model):
+    """The network of figure 3.1 of the joint-learning seed, any depth.
+
+    `x -> [Dense(h_i) -> Adaptive(rule)]* -> Dense(output_dim) -> Adaptive(rule)`:
+    each unit computes `f(a * u + b)` with its own slope `a` and offset `b`
+    (`mlzoo.layers.AdaptiveSigmoid` / `AdaptiveTanh`). The weights follow the
+    task loss; `rule` says what moves `a` and `b` (see `AdaptiveSigmoid`).
+    `rule="fixed"` is the plain MLP baseline with the same parameters.
+
+    Args:
+        input_dim: width of x.
+        hidden_units: width of the hidden layer, or a list of widths.
+        output_dim: number of outputs (classes).
+        rule: "fixed", "task", "infomax", "joint" or "triesch" (sigmoid only).
+        activation: "sigmoid" or "tanh": the adaptive unit of every layer.
+        ip_rate: plasticity rate relative to the optimizer's learning rate.
+        output_activation: None for adaptive output units (figure 3.1), or a
+            Keras activation name (e.g. "softmax") for a plain output layer.
+        target_mean: mean of Triesch's target distribution.
+        l2: L2 penalty on the Dense kernels.
+        kernel_initializer: initializer of the Dense kernels.
+        **kwargs: `keras.Model` arguments (`name`, ...).
+
+    Example:
+
+    >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.1)
+    >>> model.compile(optimizer=keras.optimizers.SGD(0.5), loss=mlzoo.losses.SquaredError())
+    >>> model.fit(x, y_onehot, epochs=20, callbacks=[mlzoo.callbacks.ActivationStats(x[:500])])
+    """
+
+    def __init__(
+        self,
+        input_dim: int,
+        hidden_units: int | Sequence[int],
+        output_dim: int,
+        rule: str = "infomax",
+        activation: str = "sigmoid",
+        ip_rate: float = 1.0,
+        output_activation: str | None = None,
+        target_mean: float = 0.2,
+        l2: float = 0.0,
+        kernel_initializer="glorot_uniform",
+        **kwargs,
+    ):
+        input_dim = check_positive_int("input_dim", input_dim)
+        output_dim = check_positive_int("output_dim", output_dim)
+        widths = check_hidden_units(hidden_units)
+        l2 = check_non_negative("l2", l2)
+        if activation not in ADAPTIVE_LAYERS:
+            raise ValueError(
+                f"`activation` must be 'sigmoid' or 'tanh'; received activation={activation!r}."
+            )
+        adaptive = ADAPTIVE_LAYERS[activation]
+        unit_args = {"rule": rule, "ip_rate": ip_rate}
+        if activation == "sigmoid":
+            unit_args["target_mean"] = target_mean
+        regularizer = keras.regularizers.L2(l2) if l2 else None
+
+        def dense(width, name, **extra):
+            return keras.layers.Dense(
+                width,
+                kernel_initializer=kernel_initializer,
+                kernel_regularizer=regularizer,
+                name=name,
+                **extra,
+            )
+
+        x = keras.Input((input_dim,), name="x")
+        h = x
+        for i, width in enumerate(widths, start=1):
+            h = adaptive(**unit_args, name=f"adaptive_{i}")(dense(width, f"dense_{i}")(h))
+        if output_activation is None:
+            scores = dense(output_dim, "dense_output")(h)
+            scores = adaptive(**unit_args, dtype="float32", name="adaptive_output")(scores)
+        else:
+            scores = dense(
+                output_dim, "dense_output", activation=output_activation, dtype="float32"
+            )(h)
+        super().__init__(inputs=x, outputs=scores, **kwargs)
+        self.input_dim, self.output_dim = input_dim, output_dim
+        self.hidden_units = hidden_units if isinstance(hidden_units, int) else list(widths)
+        self.rule, self.activation, self.ip_rate = rule, activation, ip_rate
+        self.output_activation, self.target_mean = output_activation, target_mean
+        self.l2, self.kernel_initializer = l2, kernel_initializer
+
+    @property
+    def adaptive_layers(self) -> list:
+        """The adaptive activation layers, input side first."""
+        return [layer for layer in self.layers if isinstance(layer, AdaptiveActivation)]
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "input_dim": self.input_dim,
+            "hidden_units": self.hidden_units,
+            "output_dim": self.output_dim,
+            "rule": self.rule,
+            "activation": self.activation,
+            "ip_rate": self.ip_rate,
+            "output_activation": self.output_activation,
+            "target_mean": self.target_mean,
+            "l2": self.l2,
+            "kernel_initializer": keras.saving.serialize_keras_object(
+                keras.initializers.get(self.kernel_initializer)
+            ),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["kernel_initializer"] = keras.initializers.get(config["kernel_initializer"])
+        return cls(**config)
+
+    # ------------------------------------------------------------ input checks
+    def _check_xy(self, x, y, where: str):
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if isinstance(spec, (tuple, list)) and spec:
+                check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
+            return
+        check_array(f"{where} x", x, last_dim=self.input_dim)
+        if y is not None and getattr(y, "ndim", 2) == 2:
+            check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
+        elif y is not None and hasattr(y, "shape"):
+            raise ValueError(
+                f"`{where} y` must have shape (num_samples, {self.output_dim}); received shape "
+                f"{tuple(y.shape)}.{_LABEL_HINT}"
+            )
+
+    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
+        self._check_xy(x, y, "fit")
+        if isinstance(validation_data, (tuple, list)) and len(validation_data) >= 2:
+            self._check_xy(validation_data[0], validation_data[1], "validation")
+        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        self._check_xy(x, y, "evaluate")
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        self._check_xy(x, None, "predict")
+        return super().predict(x, *args, **kwargs)
+
+
+_LABEL_HINT = (
+    " The output layer has one unit per class: pass one-hot labels, e.g. "
+    "`mlzoo.datasets.one_hot(labels, num_classes)`."
+)
+
+
+def build_joint_mlp(
+    input_dim: int,
+    hidden_units: int | Sequence[int],
+    output_dim: int,
+    rule: str = "infomax",
+    **kwargs,
+) -> JointMLP:
+    """Build a joint-learning MLP (figure 3.1 of the seed); see `JointMLP` for every argument.
+
+    Compile it with any Keras optimizer and loss; the seed's objective is the
+    squared error `e = 1/2 ||d - y||^2` (eq. 3.4), i.e. `mlzoo.losses.SquaredError`.
+    """
+    return JointMLP(input_dim, hidden_units, output_dim, rule=rule, **kwargs)
