@@ -11,44 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import time
 from pathlib import Path
 
 import keras
-import numpy as np
 
-from mlzoo import build_mutual_mlp, datasets
+from benchmarks._timing import interleaved_medians, load_flat_onehot, machine, plain_mlp
+from mlzoo import build_mutual_mlp
 from mlzoo.callbacks import AlternatingDirection
 from mlzoo.losses import SquaredError
-
-
-class _EpochTimer(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
-
-
-def _plain_mlp(input_dim: int, hidden: int, output_dim: int) -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input((input_dim,)),
-            keras.layers.Dense(hidden, activation="sigmoid"),
-            keras.layers.Dense(output_dim, activation="sigmoid"),
-        ]
-    )
-
-
-def _epoch_seconds(model, x, y, batch_size, callbacks=()) -> float:
-    timer = _EpochTimer()
-    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0, callbacks=[*callbacks, timer])
-    return timer.seconds[0]
 
 
 def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
@@ -69,9 +39,9 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
             steps_per_execution=steps_per_execution,
         )
 
-    plain = _plain_mlp(input_dim, hidden, output_dim)
+    plain = plain_mlp(input_dim, hidden, output_dim)
     compile_(plain)
-    plain_transposed = _plain_mlp(output_dim, hidden, input_dim)
+    plain_transposed = plain_mlp(output_dim, hidden, input_dim)
     compile_(plain_transposed)
     positive = build_mutual_mlp(input_dim, hidden, output_dim)
     compile_(positive)
@@ -86,20 +56,14 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
         "positive": (positive, x, y, ()),
         "negative": (negative, x, y, always_negative),
     }
-    times = {name: [] for name in trainings}
-    for round_index in range(rounds + 1):  # round 0 traces the functions and is not timed
-        for name, (model, inputs, targets, callbacks) in trainings.items():
-            seconds = _epoch_seconds(model, inputs, targets, batch_size, callbacks)
-            if round_index:
-                times[name].append(seconds)
-    median = {name: float(np.median(t)) for name, t in times.items()}
+    median = interleaved_medians(trainings, batch_size, rounds)
     return {
         "steps_per_execution": steps_per_execution,
         "median_epoch_seconds": median,
         "positive_ratio": median["positive"] / median["plain"],
         "negative_ratio": median["negative"] / median["plain"],
         "negative_vs_plain_transposed": median["negative"] / median["plain_transposed"],
-        "epochs_timed": {name: len(t) for name, t in times.items()},
+        "epochs_timed": rounds,
     }
 
 
@@ -117,16 +81,13 @@ def main(argv=None):
     if args.quick:
         args.dataset, args.rounds = "digits", 2
 
-    (x, labels), _ = datasets.load(args.dataset, args.data_dir, scale=True)
-    x = x.reshape(len(x), -1)
-    y = datasets.one_hot(labels)
+    x, y = load_flat_onehot(args.dataset, args.data_dir)
     results = {
         "dataset": args.dataset,
         "shape": f"{x.shape[1]}-{args.hidden}-{y.shape[1]}",
         "train_samples": len(x),
         "batch_size": args.batch_size,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, keras {keras.__version__}, "
-        f"backend {keras.backend.backend()}",
+        "machine": machine(),
         "runs": [],
     }
     for spe in args.steps_per_execution:
@@ -151,6 +112,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     (out / "mutual_speed.json").write_text(json.dumps(results, indent=2))
     print(f"wrote {out / 'mutual_speed.json'}")
+    return results
 
 
 if __name__ == "__main__":

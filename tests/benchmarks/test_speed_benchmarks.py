@@ -1,0 +1,26 @@
+import json
+
+import pytest
+
+from benchmarks import joint_speed, mutual_speed
+
+
+@pytest.mark.parametrize(
+    "module, file, ratio_keys",
+    [
+        (mutual_speed, "mutual_speed.json", ("positive_ratio", "negative_ratio")),
+        (joint_speed, "joint_speed.json", ()),
+    ],
+)
+def test_quick_run_writes_consistent_ratios(tmp_path, module, file, ratio_keys):
+    results = module.main(["--quick", "--rounds", "1", "--hidden", "8", "--out", str(tmp_path)])
+    assert json.loads((tmp_path / file).read_text()) == results
+    assert [run["steps_per_execution"] for run in results["runs"]] == [1, 32]
+    for run in results["runs"]:
+        median = run["median_epoch_seconds"]
+        assert all(seconds > 0 for seconds in median.values())
+        for key in ratio_keys:
+            name = key.removesuffix("_ratio")
+            assert run[key] == pytest.approx(median[name] / median["plain"])
+        for rule, ratio in run.get("ratios", {}).items():
+            assert ratio == pytest.approx(median[rule] / median["plain"])
