@@ -18,14 +18,16 @@ _TASK_BLIND = ("infomax", "triesch")  # rules where the task loss does not move 
 class AdaptiveActivation(keras.layers.Layer):
     """Base of `AdaptiveSigmoid` and `AdaptiveTanh`: `y = f(a * u + b)` per unit.
 
-    Subclasses define `_activate(z)` and `_log_derivative(z) = ln f'(z)`.
-
-    The intrinsic-plasticity signal is added with `add_loss` as a term whose
-    value is 0 and whose gradient is the rule's: `t - stop_gradient(t)` with
-    `t = -ip_rate * sum_units E_batch[objective]`, computed on
-    `stop_gradient(u)` so the weights before the layer receive none of it. The
-    logged loss therefore stays the task loss. With plain SGD at rate `lr` a
-    step moves `a` and `b` by `lr * ip_rate * E[rule]` (gradient ascent).
+    Subclasses define `_activate(z)` and `_rule_factor(y)`, the rule's offset
+    update `db` as a function of the output (e.g. `1 - 2y`, eq. 2.11); the slope
+    update follows as `da = 1/a + u * db` (eq. 2.10, B.4 and Triesch's rule all
+    have this form). The update is added with `add_loss` as the zero-valued term
+    `t - stop_gradient(t)`, `t = -ip_rate * sum_units(a * sg(E[da]) + b * sg(E[db]))`
+    (`sg` = stop_gradient, `E` = batch mean): its gradient on `a`, `b` is
+    exactly `-ip_rate * E[da]`, `-ip_rate * E[db]`, the weights before the layer
+    receive none of it, and the logged loss stays the task loss. With plain SGD
+    at rate `lr` a step moves `a` and `b` by `lr * ip_rate * E[da]`,
+    `lr * ip_rate * E[db]` (gradient ascent on the rule's objective).
     """
 
     rules: tuple[str, ...] = RULES
@@ -78,26 +80,27 @@ class AdaptiveActivation(keras.layers.Layer):
             slope, offset = ops.stop_gradient(slope), ops.stop_gradient(offset)
         outputs = self._activate(slope * inputs + offset)
         if training and self.rule in _PLASTIC:
-            self.add_loss(self._plasticity_term(inputs))
+            self.add_loss(self._plasticity_term(inputs, outputs))
         return outputs
 
-    def _plasticity_term(self, inputs):
+    def _plasticity_term(self, inputs, outputs):
         """Zero-valued loss whose gradient on (a, b) is minus the rule's update."""
         u = ops.stop_gradient(ops.cast(inputs, "float32"))
+        y = ops.stop_gradient(ops.cast(outputs, "float32"))
         a = ops.maximum(ops.cast(self.slope, "float32"), self.min_slope)
         b = ops.cast(self.offset, "float32")
-        z = a * u + b
-        objective = ops.log(a) + self._log_derivative(z)  # ln |dy/du|, eq. (2.5)-(2.6)
-        if self.rule == "triesch":
-            objective = objective - self._activate(z) / self.target_mean
-        batch_axes = tuple(range(len(objective.shape) - 1))
-        term = -self.ip_rate * ops.sum(ops.mean(objective, axis=batch_axes))
+        db = self._rule_factor(y)
+        batch_axes = tuple(range(len(db.shape) - 1))
+        mean_db = ops.mean(db, axis=batch_axes)
+        mean_da = ops.stop_gradient(1.0 / a) + ops.mean(u * db, axis=batch_axes)
+        ascent = ops.sum(a * ops.stop_gradient(mean_da) + b * ops.stop_gradient(mean_db))
+        term = -self.ip_rate * ascent
         return term - ops.stop_gradient(term)
 
     def _activate(self, z):
         raise NotImplementedError
 
-    def _log_derivative(self, z):
+    def _rule_factor(self, y):
         raise NotImplementedError
 
     def compute_output_shape(self, input_shape):

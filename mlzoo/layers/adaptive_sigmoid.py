@@ -49,6 +49,7 @@ class AdaptiveSigmoid(AdaptiveActivation):
     def _activate(self, z):
         return ops.sigmoid(z)
 
-    def _log_derivative(self, z):
-        # ln(y (1 - y)) without cancellation: ln σ(z) + ln σ(-z).
-        return -ops.softplus(z) - ops.softplus(-z)
+    def _rule_factor(self, y):
+        if self.rule == "triesch":
+            return 1.0 - (2.0 + 1.0 / self.target_mean) * y + y * y / self.target_mean
+        return 1.0 - 2.0 * y  # eq. (2.11)

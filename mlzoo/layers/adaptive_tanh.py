@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
@@ -29,6 +27,5 @@ class AdaptiveTanh(AdaptiveActivation):
     def _activate(self, z):
         return ops.tanh(z)
 
-    def _log_derivative(self, z):
-        # ln(1 - tanh² z) = 2 ln sech z = 2 (ln 2 - |z| - ln(1 + e^{-2|z|})).
-        return 2.0 * (math.log(2.0) - ops.abs(z) - ops.softplus(-2.0 * ops.abs(z)))
+    def _rule_factor(self, y):
+        return -2.0 * y  # eq. (B.5)
