@@ -15,8 +15,6 @@ iterations, figures 13 and 17).
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import math
 import time
 from pathlib import Path
@@ -24,27 +22,15 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from mlzoo import build_mutual_mlp, datasets
+from mlzoo import build_mutual_mlp
 from mlzoo.callbacks import LRShrink
 from mlzoo.models.mutual import MODES, training_plan
-
-IMAGE_SHAPES = {"digits": (8, 8)}
-
-
-class TestErrorCurve(keras.callbacks.Callback):
-    """Test classification error (%) of the positive net after every epoch.
-
-    A direct forward pass: much cheaper per epoch than `validation_data`.
-    """
-
-    def __init__(self, x_test: np.ndarray, y_test: np.ndarray):
-        super().__init__()
-        self.x_test, self.labels = x_test, y_test.argmax(1)
-        self.errors: list[float] = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        scores = keras.ops.convert_to_numpy(self.model(self.x_test, training=False))
-        self.errors.append(float(100.0 * np.mean(scores.argmax(1) != self.labels)))
+from zoo_scripts._shared import (
+    TestErrorCurve,
+    error_percent,
+    load_classification,
+    write_run_folder,
+)
 
 
 class ReconstructionSnapshots(keras.callbacks.Callback):
@@ -114,27 +100,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def load_data(args, repetition: int):
     split_seed = repetition if args.split_seed_per_repetition else 0
-    (x_train, y_train), (x_test, y_test) = datasets.load(
-        args.dataset, args.data_dir, scale=True, split_seed=split_seed
-    )
-    image_shape = x_train.shape[1:] if x_train.ndim > 2 else IMAGE_SHAPES.get(args.dataset)
-    num_classes = int(max(y_train.max(), y_test.max())) + 1
-    flat = [x.reshape(len(x), -1).astype("float32") for x in (x_train, x_test)]
-    labels = [datasets.one_hot(y, num_classes) for y in (y_train, y_test)]
-    return flat[0], labels[0], flat[1], labels[1], image_shape
+    return load_classification(args.dataset, args.data_dir, split_seed)
 
 
 def snapshot_epochs(total_epochs: int) -> list[int]:
     """Learning processes 2, 4, 8, ... (iterations 1, 2, 4, ...) and the last one."""
     epochs = [2**k for k in range(1, int(math.log2(max(total_epochs, 2))) + 1)]
     return sorted(set(e for e in epochs if e <= total_epochs) | {total_epochs})
-
-
-def error_percent(model, x, y, chunk: int = 10000) -> float:
-    # Direct forward passes: `predict` would trace a new function for every model.
-    scores = [model(x[i : i + chunk], training=False) for i in range(0, len(x), chunk)]
-    predicted = np.concatenate([keras.ops.convert_to_numpy(s) for s in scores]).argmax(1)
-    return float(100.0 * np.mean(predicted != y.argmax(1)))
 
 
 def train_mode(args, mode, initial_weights, data, snapshots: bool):
@@ -314,12 +286,7 @@ def main(argv=None) -> dict:
 
     summary = summarise(runs, args.modes)
     results = {"config": vars(args), "summary": summary, "runs": runs, "curves": curves}
-    (out / "results.json").write_text(json.dumps(results, indent=2))
-    for name, rows in (("summary.csv", summary), ("runs.csv", runs)):
-        with open(out / name, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+    write_run_folder(out, results)
     title = (
         f"{args.dataset}: K={args.epochs}, ε={args.rate}, hidden={args.hidden}, "
         f"R={args.repetitions}"

@@ -1,0 +1,51 @@
+import json
+
+import numpy as np
+import pytest
+
+from zoo_scripts import joint_learning
+
+
+def test_quick_run_writes_a_consistent_run_folder(tmp_path):
+    results = joint_learning.main(
+        ["--quick", "--rules", "fixed", "infomax", "triesch", "--out", str(tmp_path)]
+    )
+    for name in ("results.json", "summary.csv", "runs.csv", "curves.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert json.loads((tmp_path / "results.json").read_text())["summary"] == results["summary"]
+    runs = {run["rule"]: run for run in results["runs"]}
+    assert set(runs) == {"fixed", "infomax", "triesch"}
+    for rule, run in runs.items():
+        curve = results["curves"][rule][0]
+        assert len(curve["loss"]) == len(curve["hidden_entropy"]) == 3
+        assert run["test_error"] == curve["test_error"][-1]
+        assert 0.0 <= run["hidden_saturation"] <= 1.0
+        assert 0.0 <= run["hidden_entropy"] <= np.log(20)
+    assert runs["fixed"]["hidden_slope"] == 1.0  # the baseline's slope never moves
+    assert runs["infomax"]["hidden_slope"] != 1.0
+    # Same initial weights and batch order: the first epoch's task loss is the same for every
+    # rule up to the plasticity updates made during that epoch.
+    first = [results["curves"][r][0]["loss"][0] for r in ("fixed", "infomax")]
+    assert first[0] == pytest.approx(first[1], rel=0.05)
+
+
+def test_concentrated_inputs_lie_near_one():
+    args = joint_learning.parse_args(["--concentrate", "0.1", "--dataset", "iris"])
+    x, _, x_test, _ = joint_learning.load_data(args, 0)
+    assert x.min() >= 0.9 - 1e-6 and x.max() <= 1.0 + 1e-6 and x_test.min() >= 0.9 - 1e-6
+    assert args.out == "runs/joint_iris_c0.1"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--epochs", "0"],
+        ["--concentrate", "1.5"],
+        ["--activation", "tanh", "--rules", "triesch"],
+        ["--rules", "hebb"],
+    ],
+)
+def test_bad_arguments_exit_with_a_message(argv, capsys):
+    with pytest.raises(SystemExit):
+        joint_learning.parse_args(argv)
+    assert "error" in capsys.readouterr().err
