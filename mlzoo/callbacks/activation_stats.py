@@ -58,6 +58,8 @@ class ActivationStats(keras.callbacks.Callback):
         if logs is None:
             return
         outputs = self._probe(self.x, training=False)
+        if len(self._layers) == 1:  # a one-output model returns the tensor itself
+            outputs = [outputs]
         for layer, y in zip(self._layers, outputs, strict=True):
             y = keras.ops.convert_to_numpy(y).astype("float64").reshape(-1, y.shape[-1])
             if isinstance(layer, AdaptiveTanh):

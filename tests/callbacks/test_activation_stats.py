@@ -52,6 +52,15 @@ def test_saturated_fixed_layer_is_reported(onehot_data):
     assert history.history["adaptive_1/entropy"] == [0.0]
 
 
+def test_single_adaptive_layer(onehot_data):
+    x, y = onehot_data()
+    model = build_joint_mlp(6, 4, 3, rule="infomax", output_activation="sigmoid")
+    model.compile(optimizer=keras.optimizers.SGD(0.2), loss=SquaredError())
+    history = model.fit(x, y, epochs=2, verbose=0, callbacks=[ActivationStats(x)])
+    assert len(history.history["adaptive_1/entropy"]) == 2
+    assert not any(key.startswith("adaptive_output") for key in history.history)
+
+
 def test_model_without_adaptive_layers_is_rejected(onehot_data):
     x, y = onehot_data()
     model = build_mutual_mlp(6, 4, 3)
