@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -66,3 +69,40 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, keras {keras.__version__}, "
         f"backend {keras.backend.backend()}"
     )
+
+
+def benchmark_parser(description: str, out: str) -> argparse.ArgumentParser:
+    """Arguments every speed benchmark takes; a benchmark adds its own."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--dataset", default="fashion_mnist")
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--hidden", type=int, default=300)
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=10, help="timed epochs per training")
+    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--quick", action="store_true", help="digits, 2 rounds: seconds")
+    parser.add_argument("--out", default=out)
+    return parser
+
+
+def prepare(args: argparse.Namespace):
+    """Apply `--quick`, load the data and start the results record: `x, y, results`."""
+    if args.quick:
+        args.dataset, args.rounds = "digits", 2
+    x, y = load_flat_onehot(args.dataset, args.data_dir)
+    results = {
+        "dataset": args.dataset,
+        "shape": f"{x.shape[1]}-{args.hidden}-{y.shape[1]}",
+        "train_samples": len(x),
+        "batch_size": args.batch_size,
+        "machine": machine(),
+        "runs": [],
+    }
+    return x, y, results
+
+
+def write_json(out: str, name: str, results: dict) -> None:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(results, indent=2))
+    print(f"wrote {folder / name}")

@@ -9,13 +9,9 @@ to --out and prints the ratios.
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import keras
 
-from benchmarks._timing import interleaved_medians, load_flat_onehot, machine, plain_mlp
+from benchmarks._timing import benchmark_parser, interleaved_medians, plain_mlp, prepare, write_json
 from mlzoo import build_joint_mlp
 from mlzoo.losses import SquaredError
 
@@ -47,29 +43,10 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds, ip_rate):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="fashion_mnist")
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--hidden", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=200)
+    parser = benchmark_parser(__doc__.splitlines()[0], out="runs/joint_speed")
     parser.add_argument("--ip-rate", type=float, default=0.01)
-    parser.add_argument("--rounds", type=int, default=10, help="timed epochs per training")
-    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--quick", action="store_true", help="digits, 2 rounds: seconds")
-    parser.add_argument("--out", default="runs/joint_speed")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.dataset, args.rounds = "digits", 2
-
-    x, y = load_flat_onehot(args.dataset, args.data_dir)
-    results = {
-        "dataset": args.dataset,
-        "shape": f"{x.shape[1]}-{args.hidden}-{y.shape[1]}",
-        "train_samples": len(x),
-        "batch_size": args.batch_size,
-        "machine": machine(),
-        "runs": [],
-    }
+    x, y, results = prepare(args)
     for spe in args.steps_per_execution:
         result = run(
             x,
@@ -86,10 +63,7 @@ def main(argv=None):
             f"steps_per_execution={spe:3d}  plain {result['median_epoch_seconds']['plain']:.3f}s  "
             f"{ratios}"
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "joint_speed.json").write_text(json.dumps(results, indent=2))
-    print(f"wrote {out / 'joint_speed.json'}")
+    write_json(args.out, "joint_speed.json", results)
     return results
 
 

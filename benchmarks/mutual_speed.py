@@ -9,13 +9,9 @@ ratios hold on a shared, noisy machine. Writes JSON to --out and prints a table.
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import keras
 
-from benchmarks._timing import interleaved_medians, load_flat_onehot, machine, plain_mlp
+from benchmarks._timing import benchmark_parser, interleaved_medians, plain_mlp, prepare, write_json
 from mlzoo import build_mutual_mlp
 from mlzoo.callbacks import AlternatingDirection
 from mlzoo.losses import SquaredError
@@ -68,28 +64,9 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="fashion_mnist")
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--hidden", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=10, help="timed epochs per training")
-    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--quick", action="store_true", help="digits, 1 round: seconds")
-    parser.add_argument("--out", default="runs/mutual_speed")
+    parser = benchmark_parser(__doc__.splitlines()[0], out="runs/mutual_speed")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.dataset, args.rounds = "digits", 2
-
-    x, y = load_flat_onehot(args.dataset, args.data_dir)
-    results = {
-        "dataset": args.dataset,
-        "shape": f"{x.shape[1]}-{args.hidden}-{y.shape[1]}",
-        "train_samples": len(x),
-        "batch_size": args.batch_size,
-        "machine": machine(),
-        "runs": [],
-    }
+    x, y, results = prepare(args)
     for spe in args.steps_per_execution:
         result = run(
             x,
@@ -108,10 +85,7 @@ def main(argv=None):
             f"x{result['negative_vs_plain_transposed']:.3f} of the y->x plain MLP "
             f"{med['plain_transposed']:.3f}s)"
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "mutual_speed.json").write_text(json.dumps(results, indent=2))
-    print(f"wrote {out / 'mutual_speed.json'}")
+    write_json(args.out, "mutual_speed.json", results)
     return results
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 from pathlib import Path
@@ -10,6 +11,15 @@ import keras
 import numpy as np
 
 from mlzoo import datasets
+
+
+def check_run_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Exit through `parser.error` on counts or widths below 1."""
+    for name in ("epochs", "repetitions", "batch_size", "steps_per_execution"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if any(h < 1 for h in args.hidden):
+        parser.error("--hidden widths must be >= 1")
 
 
 def load_classification(dataset: str, data_dir: str | None, split_seed: int = 0):

@@ -27,6 +27,7 @@ from mlzoo.layers._adaptive_activation import RULES
 from mlzoo.losses import SquaredError
 from zoo_scripts._shared import (
     TestErrorCurve,
+    check_run_args,
     error_percent,
     load_classification,
     write_run_folder,
@@ -69,11 +70,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="seconds: 1 repetition, 3 epochs")
     parser.add_argument("--out", default=None, help="run folder (default runs/joint_<dataset>)")
     args = parser.parse_args(argv)
-    for name in ("epochs", "repetitions", "batch_size", "steps_per_execution"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1")
-    if any(h < 1 for h in args.hidden):
-        parser.error("--hidden widths must be >= 1")
+    check_run_args(parser, args)
     if args.concentrate is not None and not 0 < args.concentrate <= 1:
         parser.error("--concentrate must be in (0, 1]")
     if args.activation == "tanh" and "triesch" in args.rules:

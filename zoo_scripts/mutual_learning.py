@@ -27,6 +27,7 @@ from mlzoo.callbacks import LRShrink
 from mlzoo.models.mutual import MODES, training_plan
 from zoo_scripts._shared import (
     TestErrorCurve,
+    check_run_args,
     error_percent,
     load_classification,
     write_run_folder,
@@ -85,11 +86,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--out", default=None, help="run folder (default runs/mutual_<dataset>)")
     args = parser.parse_args(argv)
-    for name in ("epochs", "repetitions", "batch_size", "steps_per_execution"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1")
-    if any(h < 1 for h in args.hidden):
-        parser.error("--hidden widths must be >= 1")
+    check_run_args(parser, args)
     if args.quick:
         args.repetitions, args.epochs = 1, 6
         args.modes = ["STD-PL", "EPT-ML"]

@@ -144,13 +144,7 @@ class JointMLP(keras.Model):
                 check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
             return
         check_array(f"{where} x", x, last_dim=self.input_dim)
-        if y is not None and getattr(y, "ndim", 2) == 2:
-            check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
-        elif y is not None and hasattr(y, "shape"):
-            raise ValueError(
-                f"`{where} y` must have shape (num_samples, {self.output_dim}); received shape "
-                f"{tuple(y.shape)}.{_LABEL_HINT}"
-            )
+        check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         self._check_xy(x, y, "fit")
