@@ -22,7 +22,7 @@ import keras
 import numpy as np
 
 from mlzoo import build_joint_mlp
-from mlzoo.callbacks import ActivationStats
+from mlzoo.callbacks import ActivationStats, IPRateScheduler, linear_decay
 from mlzoo.layers._adaptive_activation import RULES
 from mlzoo.losses import SquaredError
 from zoo_scripts._shared import (
@@ -57,6 +57,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="'adaptive' (figure 3.1) or a Keras activation for a plain output layer",
     )
     parser.add_argument("--ip-rate", type=float, default=0.01, help="relative to --lr")
+    parser.add_argument(
+        "--ip-schedule",
+        choices=["constant", "linear"],
+        default="constant",
+        help="'linear': ip_rate falls linearly to 0 over the epochs (IPRateScheduler)",
+    )
     parser.add_argument("--target-mean", type=float, default=0.2, help="μ of 'triesch'")
     parser.add_argument("--loss", choices=["mse", "squared_error"], default="mse")
     parser.add_argument("--lr", type=float, default=0.1)
@@ -117,13 +123,16 @@ def train_rule(args, rule, initial_weights, data):
     )
     curve = TestErrorCurve(x_test, y_test)
     stats = ActivationStats(x[:2000])
+    callbacks = [stats, curve]
+    if args.ip_schedule == "linear" and any(layer.plastic for layer in model.adaptive_layers):
+        callbacks.append(IPRateScheduler(linear_decay(args.epochs)))
     start = time.perf_counter()
     history = model.fit(
         x,
         y,
         batch_size=args.batch_size,
         epochs=args.epochs,
-        callbacks=[stats, curve],
+        callbacks=callbacks,
         verbose=0,
     ).history
     logs = {
@@ -220,7 +229,7 @@ def main(argv=None) -> dict:
     concentrate = f", inputs in [{1 - args.concentrate:g}, 1]" if args.concentrate else ""
     title = (
         f"{args.dataset}{concentrate}: hidden={args.hidden}, {args.epochs} epochs, "
-        f"ip_rate={args.ip_rate}, lr={args.lr}, R={args.repetitions}"
+        f"ip_rate={args.ip_rate} ({args.ip_schedule}), lr={args.lr}, R={args.repetitions}"
     )
     plot_curves(curves, out / "curves.png", title)
 

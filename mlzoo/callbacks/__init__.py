@@ -3,12 +3,15 @@
 from mlzoo.callbacks.activation_stats import ActivationStats
 from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
+from mlzoo.callbacks.ip_rate_scheduler import IPRateScheduler, linear_decay
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
 
 __all__ = [
     "ActivationStats",
     "AlternatingDirection",
     "ConversionRateScheduler",
+    "IPRateScheduler",
     "LRShrink",
+    "linear_decay",
     "shrink_counts",
 ]

@@ -72,6 +72,40 @@ class AdaptiveActivation(keras.layers.Layer):
         self.offset = self.add_weight(
             name="offset", shape=(units,), initializer=self.offset_initializer, trainable=trainable
         )
+        # A variable read inside the traced step, so `IPRateScheduler` can change it between
+        # epochs (also under `steps_per_execution` and `MirroredStrategy`). Every rule has it,
+        # so all rules share one weight layout and `set_weights` works across rules.
+        self.ip_rate_variable = self.add_weight(
+            name="ip_rate",
+            shape=(),
+            initializer=keras.initializers.Constant(self.ip_rate),
+            dtype="float32",
+            trainable=False,
+            autocast=False,
+        )
+
+    @property
+    def plastic(self) -> bool:
+        """Whether the rule adds the intrinsic-plasticity signal (infomax, joint, triesch)."""
+        return self.rule in _PLASTIC
+
+    @property
+    def current_ip_rate(self) -> float:
+        """The plasticity rate in use now (`ip_rate` is the initial one, as configured)."""
+        if not self.built:
+            return self.ip_rate
+        return float(ops.convert_to_numpy(self.ip_rate_variable))
+
+    def set_ip_rate(self, value: float) -> None:
+        """Set the plasticity rate of the coming steps (e.g. from a schedule)."""
+        if not self.plastic:
+            raise ValueError(
+                f"Layer '{self.name}' has rule={self.rule!r}, which has no plasticity rate; "
+                f"only {', '.join(map(repr, _PLASTIC))} use `ip_rate`."
+            )
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}' must be built before its rate is set.")
+        self.ip_rate_variable.assign(_check_real("ip_rate", value, low=0.0))
 
     def call(self, inputs, training=None):
         slope = ops.maximum(self.slope, self.min_slope)
@@ -94,7 +128,7 @@ class AdaptiveActivation(keras.layers.Layer):
         mean_db = ops.mean(db, axis=batch_axes)
         mean_da = ops.stop_gradient(1.0 / a) + ops.mean(u * db, axis=batch_axes)
         ascent = ops.sum(a * ops.stop_gradient(mean_da) + b * ops.stop_gradient(mean_db))
-        term = -self.ip_rate * ascent
+        term = -ops.cast(self.ip_rate_variable, "float32") * ascent
         return term - ops.stop_gradient(term)
 
     def _activate(self, z):

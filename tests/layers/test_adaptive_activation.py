@@ -111,7 +111,7 @@ def test_fixed_rule_is_a_plain_sigmoid_with_frozen_parameters():
     layer = AdaptiveSigmoid(rule="fixed")
     u = _inputs()
     np.testing.assert_allclose(layer(u, training=True).numpy(), _sigmoid(u), rtol=1e-5)
-    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 2
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 3  # a, b, rate
     assert layer.losses == []
 
 

@@ -37,7 +37,7 @@ def test_forward_pass_matches_numpy():
     h = x
     for dense, act in (("dense_1", "adaptive_1"), ("dense_output", "adaptive_output")):
         kernel, bias = model.get_layer(dense).get_weights()
-        slope, offset = model.get_layer(act).get_weights()
+        slope, offset = model.get_layer(act).slope.numpy(), model.get_layer(act).offset.numpy()
         h = np.tanh(slope * (h @ kernel + bias) + offset)
     np.testing.assert_allclose(model.predict(x, verbose=0), h, rtol=1e-5, atol=1e-6)
     assert isinstance(model.get_layer("adaptive_1"), AdaptiveTanh)
