@@ -92,7 +92,9 @@ class IPRateScheduler(keras.callbacks.Callback):
             try:
                 layer.set_ip_rate(rate)
             except ValueError as error:
-                raise ValueError(f"The schedule gave an invalid rate at epoch {epoch}: {error}")
+                raise ValueError(
+                    f"The schedule gave an invalid rate at epoch {epoch}: {error}"
+                ) from None
         if self.verbose:
             print(f"\nEpoch {epoch + 1}: IPRateScheduler setting ip_rate to {rate:g}.")
 
