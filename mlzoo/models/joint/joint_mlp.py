@@ -17,12 +17,13 @@ from mlzoo._checks import (
 from mlzoo.layers._adaptive_activation import AdaptiveActivation
 from mlzoo.layers.adaptive_sigmoid import AdaptiveSigmoid
 from mlzoo.layers.adaptive_tanh import AdaptiveTanh
+from mlzoo.models._checked_inputs import CheckedInputs
 
 ADAPTIVE_LAYERS = {"sigmoid": AdaptiveSigmoid, "tanh": AdaptiveTanh}
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class JointMLP(keras.Model):
+class JointMLP(CheckedInputs, keras.Model):
     """The network of figure 3.1 of the joint-learning seed, any depth.
 
     `x -> [Dense(h_i) -> Adaptive(rule)]* -> Dense(output_dim) -> Adaptive(rule)`:
@@ -144,21 +145,8 @@ class JointMLP(keras.Model):
                 check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
             return
         check_array(f"{where} x", x, last_dim=self.input_dim)
-        check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
-
-    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
-        self._check_xy(x, y, "fit")
-        if isinstance(validation_data, (tuple, list)) and len(validation_data) >= 2:
-            self._check_xy(validation_data[0], validation_data[1], "validation")
-        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
-
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        self._check_xy(x, y, "evaluate")
-        return super().evaluate(x, y, *args, **kwargs)
-
-    def predict(self, x, *args, **kwargs):
-        self._check_xy(x, None, "predict")
-        return super().predict(x, *args, **kwargs)
+        if y is not None:
+            check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
 
 
 _LABEL_HINT = (

@@ -17,6 +17,8 @@ from mlzoo._checks import (
 )
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.squared_error import SquaredError
+from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
 
 _ONE_HOT_HINT = (
     " The negative net G takes the targets y as its input, so y must be one-hot (or soft) "
@@ -28,30 +30,8 @@ _SCALE_HINT = (
 )
 
 
-class _FunctionLoss(keras.losses.Loss):
-    """A loss function (e.g. `keras.losses.mean_squared_error`) as a `Loss` object."""
-
-    def __init__(self, fn, name=None):
-        super().__init__(name=name or getattr(fn, "__name__", "loss"))
-        self.fn = fn
-
-    def call(self, y_true, y_pred):
-        return self.fn(y_true, y_pred)
-
-
-def _unscaled(loss):
-    """Undo Keras' per-replica loss scaling (1 / replicas) for logging."""
-    return loss * tf.distribute.get_strategy().num_replicas_in_sync
-
-
-def _as_loss_object(loss) -> keras.losses.Loss:
-    """Resolve a loss name, function or object to a `Loss` taking sample weights."""
-    loss = keras.losses.get(loss)
-    return loss if isinstance(loss, keras.losses.Loss) else _FunctionLoss(loss)
-
-
 @keras.saving.register_keras_serializable(package="mlzoo")
-class MutualMLP(keras.Model):
+class MutualMLP(CheckedInputs, keras.Model):
     """Mutual learning network of Liu et al. 2017 (sections 5-6, Procedure 1).
 
     The model *is* the positive net `F: x -> y` (a functional MLP), so `predict`,
@@ -120,11 +100,7 @@ class MutualMLP(keras.Model):
         kernel_initializer="glorot_uniform",
         **kwargs,
     ):
-        if keras.backend.backend() != "tensorflow":
-            raise RuntimeError(
-                "MutualMLP trains with a TensorFlow training step; set KERAS_BACKEND=tensorflow "
-                f"(current backend: {keras.backend.backend()!r})."
-            )
+        require_tensorflow("MutualMLP")
         input_dim = check_positive_int("input_dim", input_dim)
         output_dim = check_positive_int("output_dim", output_dim)
         widths = check_hidden_units(hidden_units)
@@ -221,7 +197,7 @@ class MutualMLP(keras.Model):
         loss = SquaredError() if loss is None else loss
         negative_loss = SquaredError() if negative_loss is None else negative_loss
         super().compile(optimizer=optimizer, loss=loss, **kwargs)
-        self.negative_loss = _as_loss_object(negative_loss)
+        self.negative_loss = as_loss_object(negative_loss)
         self._compile_config.config["negative_loss"] = negative_loss
 
     def compile_from_config(self, config):
@@ -260,11 +236,6 @@ class MutualMLP(keras.Model):
         negative = ops.where(period > 0, by_batch, ops.equal(self.negative_phase, 1))
         return ops.logical_and(ops.equal(self.mutual_learning, 1), negative)
 
-    def _regularization_loss(self):
-        # Scaled per replica like Keras' own additional losses, so the all-reduce sums to one.
-        penalties = [self._aggregate_additional_loss(loss) for loss in self.losses]
-        return ops.sum(ops.stack(penalties)) if penalties else ops.zeros(())
-
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         negative = self.is_negative_step()
@@ -281,7 +252,7 @@ class MutualMLP(keras.Model):
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, variables[: num_kernels + num_positive])
             self._phase_trackers["positive_loss"].update_state(
-                _unscaled(loss), sample_weight=batch_size
+                unscaled(loss), sample_weight=batch_size
             )
             self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
             return [loss] + grads + [ops.zeros_like(b) for b in self._negative_biases]
@@ -290,11 +261,11 @@ class MutualMLP(keras.Model):
             negative_vars = self._kernels + self._negative_biases
             with tf.GradientTape() as tape:
                 x_rec = self.negative_net(y, training=True)
-                loss = self.negative_loss(x, x_rec, sample_weight) + self._regularization_loss()
+                loss = self.negative_loss(x, x_rec, sample_weight) + regularization_loss(self)
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, negative_vars)
             self._phase_trackers["negative_loss"].update_state(
-                _unscaled(loss), sample_weight=batch_size
+                unscaled(loss), sample_weight=batch_size
             )
             positive_zeros = [ops.zeros_like(b) for b in self._positive_biases]
             return [loss] + grads[:num_kernels] + positive_zeros + grads[num_kernels:]
@@ -308,7 +279,7 @@ class MutualMLP(keras.Model):
         ):
             bias.assign(ops.where(is_idle, before, bias))
         self.mutual_step.assign_add(1)
-        self._loss_tracker.update_state(_unscaled(replica_loss), sample_weight=batch_size)
+        self._loss_tracker.update_state(unscaled(replica_loss), sample_weight=batch_size)
         return self._training_logs()
 
     def _training_logs(self):
@@ -335,30 +306,26 @@ class MutualMLP(keras.Model):
                 check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
                 check_spec(f"{where} y", spec[1], last_dim=self.output_dim)
             return
-        x_range = (0.0, 1.0) if self.reconstruction_activation == "sigmoid" else None
-        check_array(f"{where} x", x, last_dim=self.input_dim, value_range=x_range, hint=_SCALE_HINT)
+        # Only training data must lie in G's output range; scores of other data are harmless.
+        scaled = where == "fit" and self.reconstruction_activation == "sigmoid"
         check_array(
-            f"{where} y", y, last_dim=self.output_dim, value_range=(0.0, 1.0), hint=_ONE_HOT_HINT
+            f"{where} x",
+            x,
+            last_dim=self.input_dim,
+            value_range=(0.0, 1.0) if scaled else None,
+            hint=_SCALE_HINT if scaled else "",
         )
-
-    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
-        self._check_xy(x, y, "fit")
-        if isinstance(validation_data, (tuple, list)) and len(validation_data) >= 2:
-            check_array("validation x", validation_data[0], last_dim=self.input_dim)
+        if y is not None:
             check_array(
-                "validation y", validation_data[1], last_dim=self.output_dim, hint=_ONE_HOT_HINT
+                f"{where} y",
+                y,
+                last_dim=self.output_dim,
+                value_range=(0.0, 1.0) if where == "fit" else None,
+                hint=_ONE_HOT_HINT,
             )
-        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
-
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        if not isinstance(x, tf.data.Dataset):
-            check_array("evaluate x", x, last_dim=self.input_dim)
-            check_array("evaluate y", y, last_dim=self.output_dim, hint=_ONE_HOT_HINT)
-        return super().evaluate(x, y, *args, **kwargs)
 
     def predict(self, x, *args, **kwargs):
         """Class scores of the positive net, F(x)."""
-        check_array("predict x", x, last_dim=self.input_dim)
         return super().predict(x, *args, **kwargs)
 
     def reconstruct(self, y, batch_size=None, verbose=0):
