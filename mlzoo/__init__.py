@@ -6,15 +6,27 @@
 from mlzoo import callbacks, constraints, datasets, layers, losses, models
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
+from mlzoo.models.sharing import (
+    SharingEnsemble,
+    attach_sharing_ensemble,
+    build_sharing_ensemble_cnn,
+    build_sharing_ensemble_mlp,
+    build_sharing_ensemble_rnn,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "JointMLP",
     "MutualMLP",
+    "SharingEnsemble",
     "__version__",
+    "attach_sharing_ensemble",
     "build_joint_mlp",
     "build_mutual_mlp",
+    "build_sharing_ensemble_cnn",
+    "build_sharing_ensemble_mlp",
+    "build_sharing_ensemble_rnn",
     "callbacks",
     "constraints",
     "datasets",

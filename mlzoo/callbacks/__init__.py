@@ -1,5 +1,6 @@
 """Training callbacks."""
 
+from mlzoo.callbacks.accuracy_vote_weights import AccuracyVoteWeights
 from mlzoo.callbacks.activation_stats import ActivationStats
 from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
@@ -7,6 +8,7 @@ from mlzoo.callbacks.ip_rate_scheduler import IPRateScheduler, linear_decay
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
 
 __all__ = [
+    "AccuracyVoteWeights",
     "ActivationStats",
     "AlternatingDirection",
     "ConversionRateScheduler",

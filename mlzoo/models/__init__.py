@@ -1,7 +1,27 @@
 """Model builders."""
 
-from mlzoo.models import joint, mutual
+from mlzoo.models import joint, mutual, sharing
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
+from mlzoo.models.sharing import (
+    SharingEnsemble,
+    attach_sharing_ensemble,
+    build_sharing_ensemble_cnn,
+    build_sharing_ensemble_mlp,
+    build_sharing_ensemble_rnn,
+)
 
-__all__ = ["JointMLP", "MutualMLP", "build_joint_mlp", "build_mutual_mlp", "joint", "mutual"]
+__all__ = [
+    "JointMLP",
+    "MutualMLP",
+    "SharingEnsemble",
+    "attach_sharing_ensemble",
+    "build_joint_mlp",
+    "build_mutual_mlp",
+    "build_sharing_ensemble_cnn",
+    "build_sharing_ensemble_mlp",
+    "build_sharing_ensemble_rnn",
+    "joint",
+    "mutual",
+    "sharing",
+]

@@ -2,5 +2,11 @@
 
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
 from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
+from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weights_for
 
-__all__ = ["JointMLPHyperModel", "MutualMLPHyperModel"]
+__all__ = [
+    "JointMLPHyperModel",
+    "MutualMLPHyperModel",
+    "SharingEnsembleHyperModel",
+    "loss_weights_for",
+]

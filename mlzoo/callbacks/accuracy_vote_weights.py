@@ -1,0 +1,63 @@
+"""Accuracy-dependent voting of a sharing ensemble (Du et al., section 3.1)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
+
+
+class AccuracyVoteWeights(keras.callbacks.Callback):
+    """Set the heads' vote weights from their accuracy on held-out data, after each epoch.
+
+    Section 3.1: equal votes are the usual setting, "but if the heads'
+    validation accuracies differ a lot, a voting function of the validation
+    accuracy" weights them. Here head j gets
+
+        w_j = max(acc_j - chance, 0) ** power,    chance = 1 / C (binary: 0.5),
+
+    so a head at chance level gets no vote and `power` > 1 favours the best
+    heads more strongly; all heads at chance fall back to equal weights. Logs
+    `best_head_val_accuracy`; `head_accuracies` holds the last epoch's values.
+
+    Args:
+        validation_data: `(x, y)` held-out arrays (not the test set).
+        power: exponent of the weighting, > 0.
+        batch_size: prediction batch size.
+
+    Example:
+
+    >>> model.fit(x, y, epochs=20, callbacks=[AccuracyVoteWeights((x_val, y_val))])
+    >>> model.vote.vote_weights.numpy()   # deeper, better heads weigh more
+    """
+
+    def __init__(self, validation_data, power: float = 1.0, batch_size: int | None = None):
+        super().__init__()
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("`validation_data` must be a tuple (x_val, y_val) of arrays.")
+        if not power > 0:
+            raise ValueError(f"`power` must be positive; received power={power!r}.")
+        self.validation_data = validation_data
+        self.power = float(power)
+        self.batch_size = batch_size
+        self.head_accuracies = None
+
+    def on_train_begin(self, logs=None):
+        if not isinstance(self.model, SharingEnsemble):
+            raise ValueError(
+                "AccuracyVoteWeights needs a SharingEnsemble model (attach_sharing_ensemble or "
+                f"a build_sharing_ensemble_* builder); received {type(self.model).__name__}."
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        x_val, y_val = self.validation_data
+        accuracies = self.model.head_accuracies(x_val, y_val, batch_size=self.batch_size)
+        chance = 1.0 / max(self.model.num_classes, 2)
+        weights = np.maximum(accuracies - chance, 0.0) ** self.power
+        if not weights.sum() > 0:
+            weights = np.ones_like(weights)
+        self.model.vote.set_vote_weights(weights.tolist())
+        self.head_accuracies = accuracies
+        if logs is not None:
+            logs["best_head_val_accuracy"] = float(accuracies.max())

@@ -1,0 +1,232 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import mlzoo
+from mlzoo import attach_sharing_ensemble, build_sharing_ensemble_mlp
+from mlzoo.models.sharing import SharingEnsemble
+
+
+def _data(n=96, d=8, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % classes
+    centres = 2.0 * rng.normal(size=(classes, d))
+    x = (centres[labels] + 0.5 * rng.normal(size=(n, d))).astype("float32")
+    return x, labels.astype("int64")
+
+
+def _backbone(d=8):
+    inputs = keras.Input((d,))
+    h1 = keras.layers.Dense(12, activation="tanh", name="h1")(inputs)
+    h2 = keras.layers.Dense(10, activation="tanh", name="h2")(h1)
+    out = keras.layers.Dense(3, activation="softmax", name="top")(h2)
+    return keras.Model(inputs, out)
+
+
+def _model(heads_per_tap=2, **kwargs):
+    keras.utils.set_random_seed(0)
+    return attach_sharing_ensemble(_backbone(), ["h1", "h2"], 3, heads_per_tap, **kwargs)
+
+
+# ------------------------------------------------------------------ structure
+def test_taps_by_name_index_layer_and_tensor_give_the_same_structure():
+    backbone = _backbone()
+    taps = [["h1", "h2"], [1, 2], [backbone.get_layer("h1"), backbone.get_layer("h2")]]
+    taps.append([backbone.get_layer("h1").output, backbone.get_layer("h2").output])
+    for tap_list in taps:
+        model = attach_sharing_ensemble(backbone, tap_list, 3, heads_per_tap=3)
+        assert model.num_heads == 6 and model.head_taps == [0, 0, 0, 1, 1, 1]
+        assert [out.shape[-1] for out in model.network.outputs] == [3] * 6
+
+
+def test_heads_are_independent_layers_with_their_own_initialisation():
+    model = _model(heads_per_tap=3)
+    kernels = [model.network.get_layer(f"head_t2_{j}").kernel.numpy() for j in (1, 2, 3)]
+    assert not np.allclose(kernels[0], kernels[1]) and not np.allclose(kernels[1], kernels[2])
+
+
+def test_loss_is_eq_8_and_shared_gradient_is_the_weighted_sum_eq_9():
+    x, y = _data()
+    weights = [0.5, 1.0, 2.0, 0.25]
+    model = _model(loss_weights=weights)
+    model.compile("sgd")
+    heads = model.network(x, training=True)
+    cce = keras.losses.SparseCategoricalCrossentropy()
+    per_head = [cce(y, head) for head in heads]
+    loss = model._ensemble_loss(tf.constant(y), heads, None)
+    np.testing.assert_allclose(
+        float(loss), sum(w * float(j) for w, j in zip(weights, per_head, strict=True))
+    )
+
+    kernel = model.network.get_layer("h1").kernel
+    with tf.GradientTape(persistent=True) as tape:
+        heads = model.network(x, training=True)
+        total = model._ensemble_loss(tf.constant(y), heads, None)
+        singles = [cce(y, head) for head in heads]
+    summed = sum(w * tape.gradient(j, kernel) for w, j in zip(weights, singles, strict=True))
+    np.testing.assert_allclose(tape.gradient(total, kernel), summed, rtol=1e-5, atol=1e-7)
+    # The top tap's heads do not reach below their layer, the lower heads do: each gradient
+    # on h1 comes from every head, on a head's own kernel only from that head.
+    head_kernel = model.network.get_layer("head_t1_1").kernel
+    np.testing.assert_allclose(
+        tape.gradient(total, head_kernel), 0.5 * tape.gradient(singles[0], head_kernel), rtol=1e-5
+    )
+
+
+# ------------------------------------------------------------------ training
+@pytest.mark.parametrize("labels", ["int", "column", "one_hot"])
+def test_fit_learns_from_every_label_format(labels):
+    x, y = _data()
+    target = {"int": y, "column": y[:, None], "one_hot": np.eye(3, dtype="float32")[y]}[labels]
+    model = _model()
+    model.compile(keras.optimizers.Adam(0.02), metrics=["accuracy"])
+    history = model.fit(x, target, epochs=15, batch_size=16, verbose=0).history
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["ensemble_accuracy"][-1] > 0.9
+    np.testing.assert_allclose(history["accuracy"], history["ensemble_accuracy"], atol=1e-6)
+    assert model.evaluate(x, target, verbose=0, return_dict=True)["ensemble_accuracy"] > 0.9
+
+
+def test_predict_is_the_vote_of_predict_heads():
+    x, y = _data()
+    model = _model(heads_per_tap=3)
+    model.compile("adam")
+    model.fit(x, y, epochs=2, verbose=0)
+    heads = model.predict_heads(x)
+    assert heads.shape == (6, len(x), 3)
+    np.testing.assert_allclose(model.predict(x, verbose=0), heads.mean(0), rtol=1e-5, atol=1e-6)
+    accuracies = model.head_accuracies(x, y)
+    np.testing.assert_allclose(accuracies, (heads.argmax(-1) == y).mean(-1))
+
+
+def test_deeply_supervised_special_case_votes_with_the_top_head_only():
+    x, y = _data()
+    model = _model(heads_per_tap=1, vote_weights="top")
+    model.compile("adam")
+    model.fit(x, y, epochs=2, verbose=0)
+    # Both heads train (the lower one changes), but only the top one is the prediction.
+    np.testing.assert_allclose(model.predict(x, verbose=0), model.predict_heads(x)[1], rtol=1e-6)
+
+
+def test_same_training_from_numpy_and_tf_data_and_with_steps_per_execution():
+    x, y = _data()
+    results = []
+    for source, spe in [("numpy", 1), ("dataset", 1), ("numpy", 32)]:
+        model = _model()
+        model.compile(keras.optimizers.SGD(0.1), steps_per_execution=spe)
+        if source == "numpy":
+            model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        else:
+            model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=2, verbose=0)
+        results.append(model.predict(x, verbose=0))
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(results[2], results[0], rtol=1e-5, atol=1e-6)
+
+
+def test_mirrored_strategy_matches_single_device(mirrored_strategy):
+    x, y = _data(n=64)
+    single = _model()
+    single.compile(keras.optimizers.SGD(0.1))
+    with mirrored_strategy.scope():
+        mirrored = _model()
+        mirrored.compile(keras.optimizers.SGD(0.1))
+    logs = []
+    for model in (single, mirrored):
+        logs.append(model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0).history)
+    np.testing.assert_allclose(logs[1]["loss"], logs[0]["loss"], rtol=1e-4)
+    np.testing.assert_allclose(
+        mirrored.predict(x, verbose=0), single.predict(x, verbose=0), rtol=1e-4, atol=1e-5
+    )
+
+
+def test_mixed_float16_trains_with_float32_outputs():
+    keras.config.set_dtype_policy("mixed_float16")
+    x, y = _data()
+    model = build_sharing_ensemble_mlp(8, 3, hidden_units=[16, 16], heads_per_tap=2)
+    model.compile(keras.optimizers.Adam(0.01))
+    history = model.fit(x, y, epochs=5, batch_size=16, verbose=0).history
+    assert np.isfinite(history["loss"]).all() and history["loss"][-1] < history["loss"][0]
+    assert model.network.get_layer("dense_1").compute_dtype == "float16"
+    assert model.predict(x, verbose=0).dtype == np.float32
+
+
+def test_save_and_load_round_trip(tmp_path):
+    x, y = _data()
+    model = build_sharing_ensemble_mlp(8, 3, hidden_units=[16, 12, 8], heads_per_tap=2)
+    model.compile(keras.optimizers.Adam(0.01), metrics=["accuracy"])
+    model.fit(x, y, epochs=2, verbose=0)
+    model.vote.set_vote_weights([1, 2, 0, 4])
+    model.save(tmp_path / "ensemble.keras")
+    loaded = keras.models.load_model(tmp_path / "ensemble.keras")  # safe_mode on
+    assert isinstance(loaded, SharingEnsemble)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    np.testing.assert_array_equal(loaded.vote.vote_weights.numpy(), [1, 2, 0, 4])
+    assert loaded.head_taps == model.head_taps
+    assert len(loaded.optimizer.variables) == len(model.optimizer.variables)  # Adam's slots
+    loaded.fit(x, y, epochs=1, verbose=0)
+
+
+# ------------------------------------------------------------------ errors
+@pytest.mark.parametrize(
+    "x, y, match",
+    [
+        (np.zeros((8, 5), "float32"), np.zeros(8, "int64"), r"shape \(num_samples, 8\)"),
+        (np.full((8, 8), np.nan, "float32"), np.zeros(8, "int64"), "NaN"),
+        (np.zeros((8, 8), "float32"), np.full(8, 3), r"integer classes in \[0, 2\]"),
+        (np.zeros((8, 8), "float32"), np.full(8, 0.5), "integer classes"),
+        (np.zeros((8, 8), "float32"), np.zeros((8, 4)), r"shape \(8, 4\)"),
+        (np.zeros((8, 8), "float32"), np.full((8, 3), 0.5), "one-hot"),
+        (np.zeros((8, 8), "float32"), np.zeros(7, "int64"), "7"),
+    ],
+)
+def test_fit_rejects_bad_inputs_with_clear_errors(x, y, match):
+    model = _model()
+    model.compile("adam")
+    with pytest.raises(ValueError, match=match):
+        model.fit(x, y, verbose=0)
+
+
+def test_dataset_with_wrong_shape_is_rejected():
+    model = _model()
+    model.compile("adam")
+    data = tf.data.Dataset.from_tensor_slices((np.zeros((8, 5), "float32"), np.zeros(8))).batch(4)
+    with pytest.raises(ValueError, match="dataset yields"):
+        model.fit(data, verbose=0)
+    with pytest.raises(ValueError, match=r"predict x"):
+        model.predict(np.zeros((3, 2), "float32"))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"heads_per_tap": 0}, "heads_per_tap"),
+        ({"loss_weights": [1, 1]}, "loss_weights"),
+        ({"loss_weights": [1, -1, 1, 1]}, "loss_weights"),
+        ({"voting": "max"}, "voting"),
+        ({"vote_weights": "best"}, "vote_weights"),
+        ({"vote_weights": [0, 0, 0, 0]}, "vote_weights"),
+        ({"head_pooling": "sum"}, "head_pooling"),
+        ({"head_hidden_units": 0}, "head_hidden_units"),
+    ],
+)
+def test_bad_hyper_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        _model(**kwargs)
+
+
+def test_bad_taps_and_backbones():
+    backbone = _backbone()
+    with pytest.raises(ValueError, match="No layer named 'h9'.*h1"):
+        attach_sharing_ensemble(backbone, ["h9"], 3)
+    with pytest.raises(ValueError, match="non-empty list"):
+        attach_sharing_ensemble(backbone, "h1", 3)
+    with pytest.raises(ValueError, match="out of range"):
+        attach_sharing_ensemble(backbone, [17], 3)
+    with pytest.raises(ValueError, match="functional keras.Model"):
+        attach_sharing_ensemble(keras.layers.Dense(3), ["h1"], 3)
+
+
+def test_exported_from_the_package():
+    assert mlzoo.attach_sharing_ensemble is attach_sharing_ensemble
+    assert mlzoo.layers.EnsembleVote is not None
