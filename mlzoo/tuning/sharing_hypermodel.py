@@ -38,7 +38,8 @@ class SharingEnsembleHyperModel(keras_tuner.HyperModel):
     (soft / hard) and Adam's learning rate, over `build_sharing_ensemble_mlp`
     (`input_shape=(d,)`) or `build_sharing_ensemble_cnn` (`input_shape=(H, W)`
     or `(H, W, C)`). Compiled with the default cross-entropy and "accuracy"
-    (of the ensemble); `val_ensemble_accuracy` is the natural objective.
+    (of the ensemble); `val_ensemble_accuracy` (to maximise) is the natural
+    objective.
 
     Args:
         input_shape: `(input_dim,)` for the MLP or an image shape for the CNN.
