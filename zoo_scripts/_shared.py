@@ -66,6 +66,7 @@ def write_run_folder(out: Path, results: dict) -> None:
     for name in ("summary", "runs"):
         rows = results[name]
         with open(out / f"{name}.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            fields = list(dict.fromkeys(key for row in rows for key in row))
+            writer = csv.DictWriter(f, fieldnames=fields)
             writer.writeheader()
             writer.writerows(rows)

@@ -1,6 +1,6 @@
 """Training callbacks."""
 
-from mlzoo.callbacks.accuracy_vote_weights import AccuracyVoteWeights
+from mlzoo.callbacks.accuracy_vote_weights import AccuracyVoteWeights, accuracy_vote_weights
 from mlzoo.callbacks.activation_stats import ActivationStats
 from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
@@ -14,6 +14,7 @@ __all__ = [
     "ConversionRateScheduler",
     "IPRateScheduler",
     "LRShrink",
+    "accuracy_vote_weights",
     "linear_decay",
     "shrink_counts",
 ]

@@ -8,6 +8,18 @@ import numpy as np
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 
+def accuracy_vote_weights(accuracies, num_classes: int, power: float = 1.0) -> np.ndarray:
+    """Vote weights `max(acc_j - chance, 0) ** power` (equal if every head is at chance).
+
+    >>> accuracy_vote_weights([0.9, 0.5, 0.05], num_classes=10).round(2)
+    array([0.8, 0.4, 0. ])
+    """
+    accuracies = np.asarray(accuracies, dtype="float64")
+    chance = 1.0 / max(num_classes, 2)
+    weights = np.maximum(accuracies - chance, 0.0) ** power
+    return weights if weights.sum() > 0 else np.ones_like(weights)
+
+
 class AccuracyVoteWeights(keras.callbacks.Callback):
     """Set the heads' vote weights from their accuracy on held-out data, after each epoch.
 
@@ -53,10 +65,7 @@ class AccuracyVoteWeights(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         x_val, y_val = self.validation_data
         accuracies = self.model.head_accuracies(x_val, y_val, batch_size=self.batch_size)
-        chance = 1.0 / max(self.model.num_classes, 2)
-        weights = np.maximum(accuracies - chance, 0.0) ** self.power
-        if not weights.sum() > 0:
-            weights = np.ones_like(weights)
+        weights = accuracy_vote_weights(accuracies, self.model.num_classes, self.power)
         self.model.vote.set_vote_weights(weights.tolist())
         self.head_accuracies = accuracies
         if logs is not None:

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from benchmarks import joint_speed, mutual_speed
+from benchmarks import joint_speed, mutual_speed, sharing_speed
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,16 @@ def test_quick_run_writes_consistent_ratios(tmp_path, module, file, ratio_keys):
             assert run[key] == pytest.approx(median[name] / median["plain"])
         for rule, ratio in run.get("ratios", {}).items():
             assert ratio == pytest.approx(median[rule] / median["plain"])
+
+
+@pytest.mark.parametrize("model", ["mlp", "cnn"])
+def test_sharing_quick_run_reports_ensemble_and_separate_ratios(tmp_path, model):
+    argv = ["--quick", "--model", model, "--steps-per-execution", "4", "--out", str(tmp_path)]
+    results = sharing_speed.main(argv)
+    assert json.loads((tmp_path / f"sharing_speed_{model}.json").read_text()) == results
+    for run in results["runs"]:
+        median = run["median_epoch_seconds"]
+        assert run["heads"] == 20 and len(median) == 6
+        assert run["ensemble_ratio"] == pytest.approx(median["ensemble"] / median["plain_1"])
+        separate = sum(median[f"plain_{i}"] for i in range(1, 6))
+        assert run["ensemble_vs_separate"] == pytest.approx(median["ensemble"] / separate)

@@ -88,6 +88,15 @@ def test_fit_learns_from_every_label_format(labels):
     assert model.evaluate(x, target, verbose=0, return_dict=True)["ensemble_accuracy"] > 0.9
 
 
+def test_a_single_head_network_is_the_plain_net():
+    x, y = _data()
+    model = attach_sharing_ensemble(_backbone(), ["h2"], 3, heads_per_tap=1)
+    model.compile(keras.optimizers.Adam(0.02))
+    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0).history
+    assert model.num_heads == 1 and history["ensemble_accuracy"][-1] > 0.9
+    np.testing.assert_allclose(model.predict(x, verbose=0), model.predict_heads(x)[0], rtol=1e-6)
+
+
 def test_predict_is_the_vote_of_predict_heads():
     x, y = _data()
     model = _model(heads_per_tap=3)

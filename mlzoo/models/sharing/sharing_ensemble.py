@@ -111,8 +111,13 @@ class SharingEnsemble(CheckedInputs, keras.Model):
         return _head_weights("vote_weights", self.vote_weights, self.num_heads)
 
     # ------------------------------------------------------------------ forward
+    def heads(self, inputs, training=False) -> list:
+        """The heads' outputs as a list (also for a single-head network)."""
+        outputs = self.network(inputs, training=training)
+        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
     def call(self, inputs, training=False):
-        return self.vote(self.network(inputs, training=training))
+        return self.vote(self.heads(inputs, training=training))
 
     def predict_heads(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Every head's class probabilities, shape (num_heads, N, C), network order."""
@@ -192,7 +197,7 @@ class SharingEnsemble(CheckedInputs, keras.Model):
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         with tf.GradientTape() as tape:
-            heads = self.network(x, training=True)
+            heads = self.heads(x, training=True)
             loss = self._ensemble_loss(y, heads, sample_weight)
             scaled = self.optimizer.scale_loss(loss)
         variables = self.trainable_variables
@@ -201,7 +206,7 @@ class SharingEnsemble(CheckedInputs, keras.Model):
 
     def test_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        heads = self.network(x, training=False)
+        heads = self.heads(x, training=False)
         loss = self._ensemble_loss(y, heads, sample_weight)
         return self._update_metrics(x, y, self.vote(heads), loss, sample_weight)
 
