@@ -61,7 +61,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--ip-schedule",
         choices=["constant", "linear"],
         default="constant",
-        help="'linear': ip_rate falls linearly to 0 over the epochs (IPRateScheduler)",
+        help="'linear': ip_rate falls linearly to 0 over --ip-decay-epochs (IPRateScheduler)",
+    )
+    parser.add_argument(
+        "--ip-decay-epochs", type=int, default=None, help="default: --epochs (with 'linear')"
     )
     parser.add_argument("--target-mean", type=float, default=0.2, help="μ of 'triesch'")
     parser.add_argument("--loss", choices=["mse", "squared_error"], default="mse")
@@ -77,6 +80,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", default=None, help="run folder (default runs/joint_<dataset>)")
     args = parser.parse_args(argv)
     check_run_args(parser, args)
+    if args.ip_decay_epochs is not None and args.ip_decay_epochs < 1:
+        parser.error("--ip-decay-epochs must be >= 1")
     if args.concentrate is not None and not 0 < args.concentrate <= 1:
         parser.error("--concentrate must be in (0, 1]")
     if args.activation == "tanh" and "triesch" in args.rules:
@@ -125,7 +130,7 @@ def train_rule(args, rule, initial_weights, data):
     stats = ActivationStats(x[:2000])
     callbacks = [stats, curve]
     if args.ip_schedule == "linear" and any(layer.plastic for layer in model.adaptive_layers):
-        callbacks.append(IPRateScheduler(linear_decay(args.epochs)))
+        callbacks.append(IPRateScheduler(linear_decay(args.ip_decay_epochs or args.epochs)))
     start = time.perf_counter()
     history = model.fit(
         x,
