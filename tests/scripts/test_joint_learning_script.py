@@ -49,3 +49,19 @@ def test_bad_arguments_exit_with_a_message(argv, capsys):
     with pytest.raises(SystemExit):
         joint_learning.parse_args(argv)
     assert "error" in capsys.readouterr().err
+
+
+def test_linear_ip_schedule_reaches_zero_by_the_decay_epoch(tmp_path):
+    argv = ["--quick", "--rules", "infomax", "--ip-schedule", "linear", "--ip-decay-epochs", "2"]
+    args = joint_learning.parse_args(argv + ["--out", str(tmp_path)])
+    x, y, _, _ = joint_learning.load_data(args, 0)
+    model = joint_learning.build(args, "infomax", x.shape[1], y.shape[1])
+    model.compile(optimizer="sgd", loss="mse")
+    from mlzoo.callbacks import IPRateScheduler, linear_decay
+
+    history = model.fit(
+        x, y, epochs=3, verbose=0, callbacks=[IPRateScheduler(linear_decay(args.ip_decay_epochs))]
+    ).history
+    np.testing.assert_allclose(history["ip_rate"], [0.01, 0.0, 0.0], atol=1e-9)
+    results = joint_learning.main(argv + ["--out", str(tmp_path)])
+    assert results["config"]["ip_schedule"] == "linear"
