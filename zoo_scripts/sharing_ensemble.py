@@ -37,7 +37,8 @@ from mlzoo import (
     datasets,
 )
 from mlzoo.callbacks import accuracy_vote_weights
-from mlzoo.datasets.local_files import find_npz, read_npz
+from mlzoo.datasets._common import offline_hint
+from mlzoo.datasets.local_files import find_npz
 from mlzoo.models.sharing.sharing_ensemble import predicted_classes
 from zoo_scripts._shared import write_run_folder
 
@@ -237,14 +238,26 @@ def plot_depth(results: dict, path: Path, title: str) -> None:
 
 
 # ----------------------------------------------------------------------------- text
-def run_text(args) -> dict:
+def load_imdb(args):
+    """`imdb.npz` (keras.datasets layout) from --data-dir / $MLZOO_DATA_DIR, else the download."""
     path = find_npz(args.dataset, args.data_dir)
-    if path is None:
+    if path is not None:
+        # Sequences of different lengths are object arrays (as in keras.datasets' own
+        # imdb.npz, which Keras also loads with allow_pickle): only load files you trust.
+        with np.load(path, allow_pickle=True) as data:
+            return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+    try:
+        return keras.datasets.imdb.load_data(num_words=args.vocabulary)
+    except Exception as error:  # offline: urllib / HTTP errors of every kind
         raise SystemExit(
-            f"No {args.dataset}.npz in --data-dir or $MLZOO_DATA_DIR. It needs the keras.datasets "
-            "IMDB layout: x_train/x_test as arrays of token-id sequences, y_train/y_test 0/1."
-        )
-    (x, y), (x_test, y_test) = read_npz(path)
+            f"No {args.dataset}.npz in --data-dir or $MLZOO_DATA_DIR, and the keras.datasets "
+            f"IMDB download failed ({type(error).__name__}). {offline_hint(args.dataset)} "
+            "x_train/x_test hold token-id sequences, y_train/y_test 0/1."
+        ) from None
+
+
+def run_text(args) -> dict:
+    (x, y), (x_test, y_test) = load_imdb(args)
     pad = keras.utils.pad_sequences
     x = pad(x, maxlen=args.sequence_length, value=0)
     x_test = pad(x_test, maxlen=args.sequence_length, value=0)
@@ -317,6 +330,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     text.add_argument("--kind", choices=["conv1d", "lstm"], default="conv1d")
     text.add_argument("--units", type=int, nargs="+", default=[64, 64, 64, 64])
     text.add_argument("--sequence-length", type=int, default=500)
+    text.add_argument("--vocabulary", type=int, default=20000, help="most frequent words kept")
 
     args = parser.parse_args(argv)
     for name in ("epochs", "repetitions", "batch_size", "heads_per_tap", "steps_per_execution"):
@@ -330,6 +344,8 @@ def parse_args(argv=None) -> argparse.Namespace:
             args.depths, args.filters, args.train_size, args.test_size = [2, 4], 8, 200, 200
         if args.experiment == "tabular":
             args.depth, args.first_units = 4, 64
+        if args.experiment == "text":
+            args.units, args.sequence_length = [8, 8], 20
     if args.out is None:
         args.out = f"runs/sharing_{args.experiment}_{args.dataset}"
     return args

@@ -40,8 +40,12 @@ def test_depth_quick_run_on_local_images(tmp_path):
     assert 0.0 <= x.min() and x.max() <= 1.0 and len(set(y)) == 10
 
 
-def test_text_without_data_explains_what_is_needed(tmp_path):
-    with pytest.raises(SystemExit, match="imdb.npz"):
+def test_text_without_data_explains_what_is_needed(tmp_path, monkeypatch):
+    def offline(**kwargs):
+        raise OSError("URL fetch failure")
+
+    monkeypatch.setattr(sharing_ensemble.keras.datasets.imdb, "load_data", offline)
+    with pytest.raises(SystemExit, match="imdb.npz.*download failed"):
         sharing_ensemble.main(["text", "--data-dir", str(tmp_path), "--out", str(tmp_path)])
 
 
@@ -53,3 +57,26 @@ def test_bad_arguments_exit_with_a_message(argv, capsys):
     with pytest.raises(SystemExit):
         sharing_ensemble.parse_args(argv)
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["conv1d", "lstm"])
+def test_text_quick_run_on_a_local_keras_layout_file(tmp_path, kind):
+    rng = np.random.default_rng(0)
+
+    def reviews(n):
+        sequences = np.empty(n, dtype=object)
+        sequences[:] = [list(rng.integers(1, 100, rng.integers(5, 40))) for _ in range(n)]
+        return sequences
+
+    np.savez(
+        tmp_path / "imdb.npz",
+        x_train=reviews(40),
+        y_train=np.arange(40) % 2,
+        x_test=reviews(20),
+        y_test=np.arange(20) % 2,
+    )
+    argv = ["text", "--quick", "--kind", kind, "--data-dir", str(tmp_path)]
+    results = sharing_ensemble.main(argv + ["--out", str(tmp_path / "run")])
+    run = results["runs"][0]
+    assert 0 <= run["plain"] <= 100 and 0 <= run["ensemble"] <= 100
+    assert [row["model"] for row in results["summary"]] == ["plain", "ensemble"]
