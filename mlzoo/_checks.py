@@ -38,6 +38,25 @@ def check_fraction(name: str, value, *, low: float = 0.0, high: float = 1.0) -> 
     return float(value)
 
 
+def check_weights(name: str, values, count: int) -> list[float]:
+    """`count` finite non-negative floats with a positive sum (loss or vote weights per head)."""
+    try:
+        weights = [float(v) for v in values]
+    except (TypeError, ValueError):
+        weights = None
+    if (
+        weights is None
+        or len(weights) != count
+        or not all(np.isfinite(w) and w >= 0 for w in weights)
+        or not sum(weights) > 0
+    ):
+        raise ValueError(
+            f"`{name}` must be {count} finite non-negative numbers (one per head) with a "
+            f"positive sum; received {values!r}."
+        )
+    return weights
+
+
 def check_array(
     name: str,
     array,

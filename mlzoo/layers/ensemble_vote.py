@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import keras
 from keras import ops
+
+from mlzoo._checks import check_weights
 
 VOTINGS = ("soft", "hard")
 
@@ -57,7 +58,9 @@ class EnsembleVote(keras.layers.Layer):
             raise ValueError(f"`voting` must be 'soft' or 'hard'; received voting={voting!r}.")
         self.voting = voting
         self.initial_vote_weights = (
-            None if vote_weights is None else _check_weights(vote_weights, len(vote_weights))
+            None
+            if vote_weights is None
+            else check_weights("vote_weights", vote_weights, len(vote_weights))
         )
 
     def build(self, input_shape):
@@ -87,7 +90,7 @@ class EnsembleVote(keras.layers.Layer):
         """Set the heads' weights (non-negative, positive sum), e.g. from validation accuracy."""
         if not self.built:
             raise ValueError(f"Layer '{self.name}' must be built before its weights are set.")
-        self.vote_weights.assign(_check_weights(weights, self.num_heads))
+        self.vote_weights.assign(check_weights("vote_weights", weights, self.num_heads))
 
     def call(self, inputs):
         stacked = ops.stack([ops.cast(head, "float32") for head in inputs], axis=1)  # (N, H, C)
@@ -108,17 +111,3 @@ class EnsembleVote(keras.layers.Layer):
         config = super().get_config()
         config.update({"voting": self.voting, "vote_weights": self.initial_vote_weights})
         return config
-
-
-def _check_weights(weights, count: int) -> list[float]:
-    values = [float(w) for w in weights]
-    if (
-        len(values) != count
-        or any(not math.isfinite(w) or w < 0 for w in values)
-        or not sum(values) > 0
-    ):
-        raise ValueError(
-            f"`vote_weights` must be {count} finite non-negative numbers with a positive sum; "
-            f"received {list(weights)!r}."
-        )
-    return values

@@ -15,6 +15,13 @@ def activation_layer(activation: str, name: str) -> keras.layers.Layer:
     return keras.layers.Activation(activation, name=name)
 
 
+def normalised_activation(h, index: int, activation: str, batch_norm: bool):
+    """Optional batch normalisation, then the activation: the tail of every backbone layer."""
+    if batch_norm:
+        h = keras.layers.BatchNormalization(name=f"bn_{index}")(h)
+    return activation_layer(activation, f"act_{index}")(h)
+
+
 def tap_positions(depth: int, head_every: int) -> list[int]:
     """0-based indices of the layers that carry heads: every `head_every`-th, and the last.
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_positive_int
-from mlzoo.models.sharing._backbone import activation_layer, assemble
+from mlzoo.models.sharing._backbone import assemble, normalised_activation
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 TABLE2_FILTERS = (64, 64, 64, 128, 128, 256, 256, 256)
@@ -82,9 +82,7 @@ def build_sharing_ensemble_cnn(
             use_bias=not batch_norm,
             name=f"conv_{i}",
         )(h)
-        if batch_norm:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
-        h = activation_layer(activation, f"act_{i}")(h)
+        h = normalised_activation(h, i, activation, batch_norm)
         outputs.append(h)
     return assemble(
         inputs,

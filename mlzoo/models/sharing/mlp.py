@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_fraction, check_hidden_units, check_positive_int
-from mlzoo.models.sharing._backbone import activation_layer, assemble
+from mlzoo.models.sharing._backbone import assemble, normalised_activation
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 
@@ -75,9 +75,7 @@ def build_sharing_ensemble_mlp(
     h, outputs = inputs, []
     for i, width in enumerate(widths, start=1):
         h = keras.layers.Dense(width, use_bias=not batch_norm, name=f"dense_{i}")(h)
-        if batch_norm:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
-        h = activation_layer(activation, f"act_{i}")(h)
+        h = normalised_activation(h, i, activation, batch_norm)
         if dropout:
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
         outputs.append(h)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_positive_int
-from mlzoo.models.sharing._backbone import activation_layer, assemble
+from mlzoo.models.sharing._backbone import assemble, normalised_activation
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 KINDS = ("lstm", "conv1d")
@@ -89,8 +89,7 @@ def build_sharing_ensemble_rnn(
             h = keras.layers.Conv1D(
                 width, 3, strides=1 + (i - 1) % 2, padding="same", use_bias=False, name=f"conv_{i}"
             )(h)
-            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
-            h = activation_layer(activation, f"act_{i}")(h)
+            h = normalised_activation(h, i, activation, batch_norm=True)
         outputs.append(h)
     return assemble(
         inputs,

@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from mlzoo._checks import check_weights
 from mlzoo.layers.ensemble_vote import VOTINGS, EnsembleVote
 from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
@@ -81,7 +82,11 @@ class SharingEnsemble(CheckedInputs, keras.Model):
             raise ValueError(
                 f"`head_taps` has {len(self.head_taps)} entries for {num_heads} heads."
             )
-        self.loss_weights = _head_weights("loss_weights", loss_weights, num_heads, allow_none=True)
+        self.loss_weights = (
+            [1.0] * num_heads
+            if loss_weights is None
+            else check_weights("loss_weights", loss_weights, num_heads)
+        )
         if voting not in VOTINGS:
             raise ValueError(f"`voting` must be 'soft' or 'hard'; received voting={voting!r}.")
         self.voting = voting
@@ -108,7 +113,7 @@ class SharingEnsemble(CheckedInputs, keras.Model):
                 "`vote_weights` must be 'equal', 'top' or one weight per head; received "
                 f"{self.vote_weights!r}."
             )
-        return _head_weights("vote_weights", self.vote_weights, self.num_heads)
+        return check_weights("vote_weights", self.vote_weights, self.num_heads)
 
     # ------------------------------------------------------------------ forward
     def heads(self, inputs, training=False) -> list:
@@ -247,26 +252,6 @@ def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
     if probabilities.shape[-1] == 1:
         return (probabilities[..., 0] > 0.5).astype("int64")
     return probabilities.argmax(axis=-1)
-
-
-def _head_weights(name, values, count, allow_none=False) -> list[float]:
-    if values is None and allow_none:
-        return [1.0] * count
-    try:
-        weights = [float(v) for v in values]
-    except (TypeError, ValueError):
-        weights = None
-    if (
-        weights is None
-        or len(weights) != count
-        or any(not np.isfinite(w) or w < 0 for w in weights)
-        or not sum(weights) > 0
-    ):
-        raise ValueError(
-            f"`{name}` must be {count} finite non-negative numbers (one per head) with a "
-            f"positive sum; received {values!r}."
-        )
-    return weights
 
 
 def check_inputs(network: keras.Model, num_classes: int, x, y, where: str) -> None:
