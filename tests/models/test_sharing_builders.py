@@ -105,3 +105,39 @@ def test_rnn_last_step_head_reads_the_last_time_step():
 def test_builders_reject_bad_arguments(build, match):
     with pytest.raises(ValueError, match=match):
         build()
+
+
+_SMALL = {
+    "mlp": (lambda: build_sharing_ensemble_mlp(6, 3, hidden_units=[8, 8]), (6,)),
+    "cnn": (lambda: build_sharing_ensemble_cnn((8, 8), 3, filters=[4] * 4), (8, 8)),
+    "lstm": (lambda: build_sharing_ensemble_rnn(3, input_shape=(5, 4), units=[6, 6]), (5, 4)),
+    "conv1d": (
+        lambda: build_sharing_ensemble_rnn(3, input_shape=(6, 4), kind="conv1d", units=[6, 6]),
+        (6, 4),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(_SMALL))
+def test_every_builder_trains_saves_and_reloads(tmp_path, kind):
+    build, shape = _SMALL[kind]
+    rng = np.random.default_rng(0)
+    x, y = rng.random((24, *shape)).astype("float32"), np.arange(24) % 3
+    model = build()
+    model.compile(keras.optimizers.Adam(0.01), metrics=["accuracy"])
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    model.save(tmp_path / f"{kind}.keras")
+    loaded = keras.models.load_model(tmp_path / f"{kind}.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("kind", ["cnn", "lstm"])
+def test_builders_run_under_mixed_precision(kind):
+    keras.config.set_dtype_policy("mixed_float16")
+    build, shape = _SMALL[kind]
+    x = np.random.default_rng(0).random((16, *shape)).astype("float32")
+    model = build()
+    model.compile(keras.optimizers.Adam(0.01))
+    history = model.fit(x, np.arange(16) % 3, epochs=2, verbose=0).history
+    assert np.isfinite(history["loss"]).all()
+    assert model.predict(x, verbose=0).dtype == np.float32
