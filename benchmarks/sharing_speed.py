@@ -20,7 +20,6 @@ from benchmarks._timing import benchmark_parser, interleaved_medians, machine, w
 from mlzoo import build_sharing_ensemble_cnn, build_sharing_ensemble_mlp, datasets
 from mlzoo.models.sharing.cnn import TABLE2_FILTERS
 
-SEPARATE_NETWORKS = 5
 DEPTH = 8  # layers of both Table 2 networks
 
 
@@ -34,11 +33,11 @@ def _builder(model: str, x: np.ndarray, num_classes: int, hidden: int):
     return lambda **kw: build_sharing_ensemble_cnn(x.shape[1:], num_classes, filters=filters, **kw)
 
 
-def run(x, y, *, model, hidden, batch_size, steps_per_execution, rounds):
-    """Median epoch seconds of the ensemble, the plain backbone and 5 separate plain nets."""
+def run(x, y, *, model, hidden, batch_size, steps_per_execution, rounds, separate):
+    """Median epoch seconds of the ensemble, the plain backbone and `separate` plain nets."""
     build = _builder(model, x, int(y.max()) + 1, hidden)
     trainings = {"ensemble": build(heads_per_tap=5)}
-    for i in range(SEPARATE_NETWORKS):
+    for i in range(separate):
         trainings[f"plain_{i + 1}"] = build(head_every=DEPTH, heads_per_tap=1)
     for network in trainings.values():
         network.compile(optimizer="adam", steps_per_execution=steps_per_execution)
@@ -46,14 +45,15 @@ def run(x, y, *, model, hidden, batch_size, steps_per_execution, rounds):
         {name: (network, x, y, ()) for name, network in trainings.items()}, batch_size, rounds
     )
     plain = median["plain_1"]
-    separate = sum(median[f"plain_{i + 1}"] for i in range(SEPARATE_NETWORKS))
+    separate_seconds = sum(median[f"plain_{i + 1}"] for i in range(separate))
     return {
         "steps_per_execution": steps_per_execution,
         "median_epoch_seconds": median,
         "heads": trainings["ensemble"].num_heads,
         "ensemble_ratio": median["ensemble"] / plain,
-        "separate_networks_seconds": separate,
-        "ensemble_vs_separate": median["ensemble"] / separate,
+        "separate_networks": separate,
+        "separate_networks_seconds": separate_seconds,
+        "ensemble_vs_separate": median["ensemble"] / separate_seconds,
         "epochs_timed": rounds,
     }
 
@@ -63,6 +63,9 @@ def main(argv=None):
     parser.set_defaults(hidden=1024, batch_size=128, rounds=5)
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--train-size", type=int, default=None, help="first N training samples")
+    parser.add_argument(
+        "--separate-networks", type=int, default=5, help="size of the classic ensemble"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.dataset, args.rounds, args.hidden = "digits", 1, min(args.hidden, 8)
@@ -93,13 +96,15 @@ def main(argv=None):
             batch_size=args.batch_size,
             steps_per_execution=spe,
             rounds=args.rounds,
+            separate=args.separate_networks,
         )
         results["runs"].append(result)
         plain = result["median_epoch_seconds"]["plain_1"]
         print(
             f"steps_per_execution={spe:3d}  plain {plain:.3f}s"
             f"  {result['heads']}-head ensemble x{result['ensemble_ratio']:.3f}"
-            f"  5 separate nets x{result['separate_networks_seconds'] / plain:.3f}"
+            f"  {args.separate_networks} separate nets"
+            f" x{result['separate_networks_seconds'] / plain:.3f}"
             f"  ensemble / separate {result['ensemble_vs_separate']:.3f}"
         )
     write_json(args.out, f"sharing_speed_{args.model}.json", results)
