@@ -66,6 +66,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--ip-decay-epochs", type=int, default=None, help="default: --epochs (with 'linear')"
     )
+    parser.add_argument(
+        "--ip-final-fraction",
+        type=float,
+        default=0.0,
+        help="with 'linear': the rate after the decay, as a fraction of --ip-rate",
+    )
     parser.add_argument("--target-mean", type=float, default=0.2, help="μ of 'triesch'")
     parser.add_argument("--loss", choices=["mse", "squared_error"], default="mse")
     parser.add_argument("--lr", type=float, default=0.1)
@@ -82,6 +88,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     check_run_args(parser, args)
     if args.ip_decay_epochs is not None and args.ip_decay_epochs < 1:
         parser.error("--ip-decay-epochs must be >= 1")
+    if not 0 <= args.ip_final_fraction <= 1:
+        parser.error("--ip-final-fraction must be in [0, 1]")
     if args.concentrate is not None and not 0 < args.concentrate <= 1:
         parser.error("--concentrate must be in (0, 1]")
     if args.activation == "tanh" and "triesch" in args.rules:
@@ -130,7 +138,8 @@ def train_rule(args, rule, initial_weights, data):
     stats = ActivationStats(x[:2000])
     callbacks = [stats, curve]
     if args.ip_schedule == "linear" and any(layer.plastic for layer in model.adaptive_layers):
-        callbacks.append(IPRateScheduler(linear_decay(args.ip_decay_epochs or args.epochs)))
+        schedule = linear_decay(args.ip_decay_epochs or args.epochs, args.ip_final_fraction)
+        callbacks.append(IPRateScheduler(schedule))
     start = time.perf_counter()
     history = model.fit(
         x,
