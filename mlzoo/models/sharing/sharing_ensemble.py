@@ -53,6 +53,16 @@ class SharingEnsemble(CheckedInputs, keras.Model):
             the heads on the last tap vote: a deeply-supervised net, whose
             lower heads only train).
         **kwargs: `keras.Model` arguments (`name`, ...).
+
+    Example:
+
+    >>> import mlzoo
+    >>> (x, y), (x_test, y_test) = mlzoo.datasets.load("digits", scale=True)
+    >>> model = mlzoo.build_sharing_ensemble_mlp(64, 10, depth=4, first_units=128)
+    >>> model.compile("adam", metrics=["accuracy"])
+    >>> history = model.fit(x, y, epochs=20, verbose=0)   # logs loss, ensemble_accuracy
+    >>> model.predict(x_test).shape, model.predict_heads(x_test).shape
+    ((575, 10), (10, 575, 10))
     """
 
     def __init__(
