@@ -69,8 +69,9 @@ class IPRateScheduler(keras.callbacks.Callback):
             )
         self.schedule = schedule
         self.verbose = verbose
+        self.layers: list[AdaptiveActivation] = []
 
-    def _layers(self) -> list[AdaptiveActivation]:
+    def _find_layers(self) -> list[AdaptiveActivation]:
         layers = [
             layer
             for layer in self.model._flatten_layers(include_self=False)
@@ -84,10 +85,10 @@ class IPRateScheduler(keras.callbacks.Callback):
         return layers
 
     def on_train_begin(self, logs=None):
-        self._layers()
+        self.layers = self._find_layers()
 
     def on_epoch_begin(self, epoch, logs=None):
-        for layer in self._layers():
+        for layer in self.layers:
             rate = self.schedule(epoch, layer.ip_rate)
             try:
                 layer.set_ip_rate(rate)
@@ -100,5 +101,5 @@ class IPRateScheduler(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            layers = self._layers()
-            logs["ip_rate"] = sum(layer.current_ip_rate for layer in layers) / len(layers)
+            rates = [layer.current_ip_rate for layer in self.layers]
+            logs["ip_rate"] = sum(rates) / len(rates)
