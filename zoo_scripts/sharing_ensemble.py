@@ -121,6 +121,8 @@ def run_tabular(args) -> dict:
         x, y, x_val, y_val, x_test, y_test = load_tabular(args, repetition)
         num_classes = int(y.max()) + 1
         common = {"depth": args.depth, "first_units": args.first_units}
+        if args.paper_init:  # section 4: "every layer's weights initialised with variance 0.5"
+            common["kernel_initializer"] = keras.initializers.RandomNormal(stddev=0.5**0.5)
         run = {"repetition": repetition}
         builds = {
             "plain": dict(head_every=args.depth, heads_per_tap=1),
@@ -310,6 +312,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     tabular.add_argument("--depth", type=int, default=8)
     tabular.add_argument("--first-units", type=int, default=512)
     tabular.add_argument("--validation-fraction", type=float, default=0.1)
+    tabular.add_argument(
+        "--paper-init", action="store_true", help="hidden kernels ~ N(0, 0.5), as section 4"
+    )
 
     depth = sub.add_parser("depth", help="tanh CNN depth study (section 4.1, figure 2)")
     common(depth, "mnist", 5, 1e-3, 100)

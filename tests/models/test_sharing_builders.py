@@ -141,3 +141,11 @@ def test_builders_run_under_mixed_precision(kind):
     history = model.fit(x, np.arange(16) % 3, epochs=2, verbose=0).history
     assert np.isfinite(history["loss"]).all()
     assert model.predict(x, verbose=0).dtype == np.float32
+
+
+def test_mlp_kernel_initializer_reaches_the_hidden_layers():
+    init = keras.initializers.RandomNormal(stddev=0.5**0.5, seed=0)
+    model = build_sharing_ensemble_mlp(400, 3, hidden_units=[300, 200], kernel_initializer=init)
+    kernel = model.network.get_layer("dense_1").kernel.numpy()
+    assert abs(kernel.std() - 0.5**0.5) < 0.01  # the paper's variance 0.5
+    assert model.network.get_layer("head_t1_1").kernel.numpy().std() < 0.2  # heads: Glorot

@@ -34,6 +34,7 @@ def build_sharing_ensemble_mlp(
     activation: str = "leaky_relu",
     batch_norm: bool = True,
     dropout: float = 0.0,
+    kernel_initializer="glorot_uniform",
     name: str = "sharing_ensemble_mlp",
     **head_args,
 ) -> SharingEnsemble:
@@ -53,6 +54,8 @@ def build_sharing_ensemble_mlp(
         activation: "leaky_relu" (the paper) or any Keras activation name.
         batch_norm: batch normalisation after each Dense (the paper: yes).
         dropout: dropout rate after each block, in [0, 1).
+        kernel_initializer: initializer of the hidden Dense kernels (the paper:
+            variance 0.5, `keras.initializers.RandomNormal(stddev=0.5**0.5)`).
         name: model name.
         **head_args: `attach_sharing_ensemble` options (`head_hidden_units`,
             `loss_weights`, `voting`, `vote_weights`).
@@ -74,7 +77,12 @@ def build_sharing_ensemble_mlp(
     inputs = keras.Input((input_dim,), name="x")
     h, outputs = inputs, []
     for i, width in enumerate(widths, start=1):
-        h = keras.layers.Dense(width, use_bias=not batch_norm, name=f"dense_{i}")(h)
+        h = keras.layers.Dense(
+            width,
+            use_bias=not batch_norm,
+            kernel_initializer=kernel_initializer,
+            name=f"dense_{i}",
+        )(h)
         h = normalised_activation(h, i, activation, batch_norm)
         if dropout:
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
