@@ -72,11 +72,12 @@ def vote_accuracies(model, x_val, y_val, x_test, y_test) -> dict[str, float]:
         return float(100 * np.mean(predicted_classes(probabilities) == y_test))
 
     weights = accuracy_vote_weights(val_acc, num_classes)
-    hard = np.stack([np.eye(num_classes)[c] for c in test_classes]) if num_classes > 1 else None
+    # hard votes: one-hot decisions (one-unit sigmoid heads: the 0/1 decision itself)
+    hard = np.eye(num_classes)[test_classes] if num_classes > 1 else test_classes[..., None]
     taps = np.asarray(model.head_taps)
     return {
         "soft_vote": acc(heads_test.mean(0)),
-        "hard_vote": acc(hard.mean(0)) if hard is not None else acc(heads_test.mean(0)),
+        "hard_vote": acc(hard.mean(0)),
         "accuracy_weighted_vote": acc(np.einsum("hnc,h->nc", heads_test, weights / weights.sum())),
         "best_head_by_validation": float(100 * test_acc[val_acc.argmax()]),
         "best_head_oracle": float(100 * test_acc.max()),
