@@ -3,7 +3,12 @@
 >>> from mlzoo import build_mutual_mlp
 """
 
-from mlzoo import callbacks, constraints, datasets, layers, losses, models
+from mlzoo import callbacks, constraints, datasets, layers, losses, models, saliency, visualization
+from mlzoo.models.autoencoders import (
+    GreedyPretrainer,
+    build_pretrainable_cnn,
+    build_pretrainable_mlp,
+)
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.sharing import (
@@ -17,6 +22,7 @@ from mlzoo.models.sharing import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
     "SharingEnsemble",
@@ -24,6 +30,8 @@ __all__ = [
     "attach_sharing_ensemble",
     "build_joint_mlp",
     "build_mutual_mlp",
+    "build_pretrainable_cnn",
+    "build_pretrainable_mlp",
     "build_sharing_ensemble_cnn",
     "build_sharing_ensemble_mlp",
     "build_sharing_ensemble_rnn",
@@ -33,4 +41,6 @@ __all__ = [
     "layers",
     "losses",
     "models",
+    "saliency",
+    "visualization",
 ]

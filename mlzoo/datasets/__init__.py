@@ -9,6 +9,7 @@
 from mlzoo.datasets.labels import from_one_hot, one_hot
 from mlzoo.datasets.loading import available, load
 from mlzoo.datasets.scaling import minmax_scale
+from mlzoo.datasets.semi_supervised import load_semi_supervised, make_shapes_labelled
 from mlzoo.datasets.splitting import stratified_split
 from mlzoo.datasets.waveform import make_waveform
 
@@ -16,6 +17,8 @@ __all__ = [
     "available",
     "from_one_hot",
     "load",
+    "load_semi_supervised",
+    "make_shapes_labelled",
     "make_waveform",
     "minmax_scale",
     "one_hot",

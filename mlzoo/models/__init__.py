@@ -1,6 +1,11 @@
 """Model builders."""
 
-from mlzoo.models import joint, mutual, sharing
+from mlzoo.models import autoencoders, joint, mutual, sharing
+from mlzoo.models.autoencoders import (
+    GreedyPretrainer,
+    build_pretrainable_cnn,
+    build_pretrainable_mlp,
+)
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.sharing import (
@@ -12,12 +17,16 @@ from mlzoo.models.sharing import (
 )
 
 __all__ = [
+    "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
     "SharingEnsemble",
     "attach_sharing_ensemble",
+    "autoencoders",
     "build_joint_mlp",
     "build_mutual_mlp",
+    "build_pretrainable_cnn",
+    "build_pretrainable_mlp",
     "build_sharing_ensemble_cnn",
     "build_sharing_ensemble_mlp",
     "build_sharing_ensemble_rnn",

@@ -2,11 +2,13 @@
 
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
 from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
+from mlzoo.tuning.saliency_hypermodel import SaliencyPretrainingHyperModel
 from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weights_for
 
 __all__ = [
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
+    "SaliencyPretrainingHyperModel",
     "SharingEnsembleHyperModel",
     "loss_weights_for",
 ]

@@ -1,0 +1,182 @@
+"""One stage of greedy layer-wise pre-training: a tied denoising autoencoder around one layer."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from mlzoo.layers.max_pool_sparsify import MaxPoolSparsify
+from mlzoo.layers.tied_conv2d_transpose import TiedConv2DTranspose
+from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
+from mlzoo.losses.foreground_weighted_mse import ForegroundWeightedMSE, pack_foreground_target
+from mlzoo.models._training import regularization_loss, require_tensorflow, unscaled
+
+
+class LayerwiseAutoencoder(keras.Model):
+    """Tied denoising autoencoder around `encoder`, with the thesis's saliency terms.
+
+    For the stage's input v = feed(x) (the frozen layers below, section 2.2.3):
+
+        h  = encoder(noise(v)),  r = decoder(h)       (decoder = encoder^T, tied)
+        loss = Delta(r, v) + lambda ||head(h) - T||^2 + aux_loss
+
+    - Delta: squared error, or `ForegroundWeightedMSE` (section 2.3.2.1) when
+      `foreground_eps` is set — ||S~ (.) (r - v)||^2 with the saliency map S.
+    - Saliency reconstruction (section 2.3.2.2, eq. of figure 2-27/2-28): a
+      `SaliencyReconstructionHead` decodes h into the target T: the map S
+      itself, or `saliency_target(S)` (the auxiliary stack's layer below, in the
+      dual-path autoencoder).
+    - `auxiliary`: the dual-path model's auxiliary stage on the saliency maps,
+      trained alongside (its parameters are independent; its loss adds).
+    - Convolutional encoders reconstruct from the max-pooling sparse code
+      (section 3.2.2.2) when `sparse_pool` is set, through the flipped kernels
+      (`TiedConv2DTranspose`, section 3.2.2.1).
+
+    Only the stage's own weights train (encoder, decoder bias, head, auxiliary);
+    the feed is frozen. Data: `x` images, `y` the saliency maps (N, H, W) when a
+    saliency term is used. Logs `loss`, `reconstruction_loss` and, when used,
+    `saliency_loss` and `auxiliary_loss`. `predict(x)` gives the reconstruction
+    r of the stage's input; `reconstruct_saliency(x)` the head's output.
+
+    A stage is a training device built by `GreedyPretrainer`, which keeps the
+    stages for inspection; it is not meant to be saved (save the classifier).
+    """
+
+    def __init__(
+        self,
+        encoder: keras.layers.Layer,
+        feed: keras.Model | None = None,
+        *,
+        noise: keras.layers.Layer | None = None,
+        sparse_pool: int | None = None,
+        decoder_activation=None,
+        foreground_eps: float | None = None,
+        saliency_head: keras.layers.Layer | None = None,
+        saliency_target: keras.Model | None = None,
+        saliency_weight: float = 1.0,
+        auxiliary: LayerwiseAutoencoder | None = None,
+        **kwargs,
+    ):
+        require_tensorflow("LayerwiseAutoencoder")
+        super().__init__(**kwargs)
+        if isinstance(encoder, keras.layers.Dense):
+            decoder = TiedTransposeDense(encoder, activation=decoder_activation, name="decoder")
+            sparse_pool = None
+        elif isinstance(encoder, keras.layers.Conv2D):
+            decoder = TiedConv2DTranspose(encoder, activation=decoder_activation, name="decoder")
+        else:
+            raise TypeError(
+                "Greedy pre-training needs Dense or Conv2D encoder layers; received "
+                f"'{encoder.name}' of type {type(encoder).__name__}."
+            )
+        self.encoder = encoder
+        self.feed = feed
+        self.noise = noise
+        self.sparsify = MaxPoolSparsify(sparse_pool, name="sparsify") if sparse_pool else None
+        self.decoder = decoder
+        self.foreground_eps = foreground_eps
+        self.reconstruction_loss_fn = (
+            keras.losses.MeanSquaredError()
+            if foreground_eps is None
+            else ForegroundWeightedMSE(foreground_eps)
+        )
+        self.saliency_loss_fn = keras.losses.MeanSquaredError()
+        self.saliency_head = saliency_head
+        self.saliency_target = saliency_target
+        self.saliency_weight = float(saliency_weight)
+        self.auxiliary = auxiliary
+        names = ["loss", "reconstruction_loss"]
+        names += ["saliency_loss"] if saliency_head is not None else []
+        names += ["auxiliary_loss"] if auxiliary is not None else []
+        self._trackers = {name: keras.metrics.Mean(name=name) for name in names}
+
+    @property
+    def uses_saliency(self) -> bool:
+        """Whether training needs the saliency maps as `y`."""
+        return (
+            self.foreground_eps is not None
+            or self.saliency_head is not None
+            or self.auxiliary is not None
+        )
+
+    # ------------------------------------------------------------------ forward
+    def stage_input(self, x):
+        """v: the input of the encoder (the frozen feed's output), no gradient."""
+        v = x if self.feed is None else self.feed(x, training=False)
+        return ops.stop_gradient(v)
+
+    def encode(self, x, training=False):
+        v = self.stage_input(x)
+        corrupted = v if self.noise is None else self.noise(v, training=training)
+        return v, self.encoder(corrupted)
+
+    def decode(self, h):
+        return self.decoder(h if self.sparsify is None else self.sparsify(h))
+
+    def call(self, x, training=False):
+        return self.decode(self.encode(x, training=training)[1])
+
+    def reconstruct_saliency(self, x):
+        """The head's reconstruction of the saliency target from clean inputs."""
+        if self.saliency_head is None:
+            raise ValueError(f"Stage '{self.name}' has no saliency reconstruction head.")
+        return self.saliency_head(self.encode(x)[1])
+
+    def compute_terms(self, x, saliency, training=False) -> dict:
+        """The stage's loss terms (per-replica scaled, as Keras losses are)."""
+        v, h = self.encode(x, training=training)
+        r = self.decode(h)
+        target = ops.cast(v, "float32")
+        if self.foreground_eps is not None:
+            target = pack_foreground_target(target, saliency)
+        terms = {"reconstruction_loss": self.reconstruction_loss_fn(target, r)}
+        if self.saliency_head is not None:
+            wanted = saliency if self.saliency_target is None else self.saliency_target(saliency)
+            wanted = ops.stop_gradient(ops.cast(wanted, "float32"))
+            terms["saliency_loss"] = self.saliency_loss_fn(wanted, self.saliency_head(h))
+        if self.auxiliary is not None:
+            aux = self.auxiliary.compute_terms(saliency, None, training=training)
+            terms["auxiliary_loss"] = aux["loss"]
+        terms["loss"] = (
+            terms["reconstruction_loss"]
+            + self.saliency_weight * terms.get("saliency_loss", 0.0)
+            + terms.get("auxiliary_loss", 0.0)
+            + regularization_loss(self)
+        )
+        return terms
+
+    # ------------------------------------------------------------------ training
+    def own_variables(self) -> list:
+        """The variables this stage trains: encoder, decoder bias, head, auxiliary stage."""
+        parts = [self.encoder, self.decoder]
+        if self.saliency_head is not None:
+            parts.append(self.saliency_head)
+        variables = [v for part in parts for v in part.trainable_weights]
+        if self.auxiliary is not None:
+            variables += self.auxiliary.own_variables()
+        unique = {id(v): v for v in variables}
+        return list(unique.values())
+
+    @property
+    def metrics(self):
+        return list(self._trackers.values())
+
+    def _update(self, terms, x):
+        count = tf.shape(x)[0]
+        for name, tracker in self._trackers.items():
+            tracker.update_state(unscaled(terms[name]), sample_weight=count)
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
+
+    def train_step(self, data):
+        x, saliency, _ = keras.utils.unpack_x_y_sample_weight(data)
+        variables = self.own_variables()
+        with tf.GradientTape() as tape:
+            terms = self.compute_terms(x, saliency, training=True)
+            scaled = self.optimizer.scale_loss(terms["loss"])
+        self.optimizer.apply(tape.gradient(scaled, variables), variables)
+        return self._update(terms, x)
+
+    def test_step(self, data):
+        x, saliency, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return self._update(self.compute_terms(x, saliency), x)
