@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from benchmarks import joint_speed, mutual_speed, sharing_speed
+from benchmarks import joint_speed, mutual_speed, pretraining_speed, sharing_speed
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,22 @@ def test_sharing_quick_run_reports_ensemble_and_separate_ratios(tmp_path, model)
         assert run["ensemble_ratio"] == pytest.approx(median["ensemble"] / median["plain_1"])
         separate = median["plain_1"] + median["plain_2"]
         assert run["ensemble_vs_separate"] == pytest.approx(median["ensemble"] / separate)
+
+
+def test_pretraining_quick_run_times_every_stage(tmp_path):
+    results = pretraining_speed.main(["--quick", "--out", str(tmp_path)])
+    assert json.loads((tmp_path / "pretraining_speed.json").read_text()) == results
+    assert [run["steps_per_execution"] for run in results["runs"]] == [1, 32]
+    for run in results["runs"]:
+        median = run["median_epoch_seconds"]
+        assert set(median) == {
+            "plain_dae",
+            "dae",
+            "foreground",
+            "saliency_first",
+            "saliency_all",
+            "dual_path",
+            "dual_path_layer_2",
+        }
+        for name, ratio in run["ratios"].items():
+            assert ratio == pytest.approx(median[name] / median["plain_dae"])

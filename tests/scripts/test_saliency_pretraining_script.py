@@ -1,0 +1,46 @@
+import json
+
+import numpy as np
+import pytest
+
+from zoo_scripts import saliency_pretraining
+
+
+def test_quick_run_on_generated_shapes(tmp_path):
+    argv = ["--dataset", "shapes", "--quick", "--methods", "none", "dae", "dual_path"]
+    results = saliency_pretraining.main([*argv, "--out", str(tmp_path)])
+    summary = {row["method"]: row for row in results["summary"]}
+    assert list(summary) == ["none", "dae", "dual_path"]
+    assert all(row["runs"] == 2 and 0 <= row["mean"] <= 100 for row in summary.values())
+    assert summary["dae"]["vs_none"] == pytest.approx(
+        summary["dae"]["mean"] - summary["none"]["mean"]
+    )
+    assert json.loads((tmp_path / "results.json").read_text())["summary"] == results["summary"]
+    assert results["saliency_speed"]["images_per_second"] > 0
+    for name in ("none_weights_1", "dae_weights_2", "dual_path_reconstructions"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 0
+    assert "| dual_path |" in (tmp_path / "results.md").read_text()
+
+
+def test_cnn_quick_run_on_local_cifar_layout(tmp_path):
+    rng = np.random.default_rng(0)
+    data = {
+        "x_train": rng.integers(0, 255, (100, 32, 32, 3), dtype=np.uint8),
+        "y_train": np.arange(100) % 10,
+        "x_test": rng.integers(0, 255, (50, 32, 32, 3), dtype=np.uint8),
+        "y_test": np.arange(50) % 10,
+        "x_unlabeled": rng.integers(0, 255, (60, 32, 32, 3), dtype=np.uint8),
+    }
+    np.savez(tmp_path / "cifar10_small.npz", **data)
+    out = tmp_path / "run"
+    argv = ["--data-dir", str(tmp_path), "--model", "cnn", "--quick", "--methods", "dae"]
+    results = saliency_pretraining.main([*argv, "--label-draws", "1", "--out", str(out)])
+    assert results["summary"][0]["runs"] == 1
+    assert results["saliency_speed"]["images"] == 160  # unlabelled + training images
+    assert (out / "dae_kernels_1.png").stat().st_size > 0
+
+
+def test_label_draw_is_balanced():
+    y = np.arange(100) % 10
+    index = saliency_pretraining.label_draw(y, 3, seed=1)
+    assert np.bincount(y[index]).tolist() == [3] * 10
