@@ -220,7 +220,7 @@ def run(args) -> dict:
     ]
     runs = []
     for method in args.methods:
-        for pretrain_seed in range(args.pretrain_seeds):
+        for pretrain_seed in range(args.first_seed, args.first_seed + args.pretrain_seeds):
             keras.utils.set_random_seed(1000 + pretrain_seed)
             model = build(args, data)
             pretrainer, seconds = None, 0.0
@@ -229,7 +229,7 @@ def run(args) -> dict:
                 start = time.perf_counter()
                 pretrainer.pretrain(model, *pretraining_data(args, data))
                 seconds = time.perf_counter() - start
-            if pretrain_seed == 0:
+            if pretrain_seed == args.first_seed:
                 save_pictures(args, method, model, pretrainer, data, out)
             initial = model.get_weights()
             for draw, index in enumerate(draws):
@@ -262,29 +262,37 @@ def run(args) -> dict:
 
 
 def summarise(runs: list[dict]) -> list[dict]:
+    """Mean ± std per method, and the paired differences to "none" and "dae".
+
+    A pair is the same pre-training seed (same initial weights) and label draw.
+    """
+    by_method: dict[str, dict] = {}
+    for run in runs:
+        key = (run["pretrain_seed"], run["label_draw"])
+        by_method.setdefault(run["method"], {})[key] = run["test_accuracy"]
     rows = []
-    for method in dict.fromkeys(run["method"] for run in runs):
-        values = np.array([r["test_accuracy"] for r in runs if r["method"] == method])
-        rows.append(
-            {
-                "method": method,
-                "mean": round(float(values.mean()), 2),
-                "std": round(float(values.std(ddof=1)) if len(values) > 1 else 0.0, 2),
-                "runs": len(values),
-            }
-        )
-    base = {row["method"]: row["mean"] for row in rows}
-    for row in rows:
-        if "none" in base:
-            row["vs_none"] = round(row["mean"] - base["none"], 2)
-        if "dae" in base:
-            row["vs_dae"] = round(row["mean"] - base["dae"], 2)
+    for method, accuracies in by_method.items():
+        values = np.array(list(accuracies.values()))
+        row = {"method": method, **_mean_std(values), "runs": len(values)}
+        for base in ("none", "dae"):
+            pairs = [k for k in accuracies if k in by_method.get(base, {})]
+            if pairs:
+                diffs = np.array([accuracies[k] - by_method[base][k] for k in pairs])
+                stats = _mean_std(diffs)
+                row[f"vs_{base}"], row[f"vs_{base}_std"] = stats["mean"], stats["std"]
+        rows.append(row)
     return rows
+
+
+def _mean_std(values: np.ndarray) -> dict:
+    std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": round(float(values.mean()), 2), "std": round(std, 2)}
 
 
 def markdown_table(summary: list[dict], args) -> str:
     lines = [
-        f"{args.dataset}, {args.model}: test accuracy % (mean ± std over runs)",
+        f"{args.dataset}, {args.model}: test accuracy % (mean ± std over runs); differences "
+        "paired by pre-training seed and label draw (mean ± std)",
         "",
         "| method | accuracy | runs | vs none | vs dae |",
         "|---|---|---|---|---|",
@@ -292,13 +300,31 @@ def markdown_table(summary: list[dict], args) -> str:
     for row in summary:
         lines.append(
             f"| {row['method']} | {row['mean']:.2f} ± {row['std']:.2f} | {row['runs']} | "
-            f"{_signed(row.get('vs_none'))} | {_signed(row.get('vs_dae'))} |"
+            f"{_signed(row, 'vs_none')} | {_signed(row, 'vs_dae')} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def _signed(value) -> str:
-    return "–" if value is None else f"{value:+.2f}"
+def _signed(row: dict, key: str) -> str:
+    return f"{row[key]:+.2f} ± {row[key + '_std']:.2f}" if key in row else "–"
+
+
+def combine(args) -> dict:
+    """One summary over the runs of several run folders (e.g. seeds run in parallel)."""
+    results = [json.loads((Path(d) / "results.json").read_text()) for d in args.combine]
+    runs = [run for result in results for run in result["runs"]]
+    combined = {
+        "args": [result["args"] for result in results],
+        "saliency_speed": [result["saliency_speed"] for result in results],
+        "summary": summarise(runs),
+        "runs": runs,
+    }
+    out = Path(args.out or "runs/saliency_combined")
+    out.mkdir(parents=True, exist_ok=True)
+    write_run_folder(out, combined)
+    (out / "results.md").write_text(markdown_table(combined["summary"], args))
+    print(markdown_table(combined["summary"], args))
+    return combined
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -322,6 +348,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--labels-per-class", type=int, default=100)
     parser.add_argument("--label-draws", type=int, default=5)
     parser.add_argument("--pretrain-seeds", type=int, default=1)
+    parser.add_argument("--first-seed", type=int, default=0, help="of the pre-training seeds")
+    parser.add_argument("--combine", nargs="+", default=None, help="summarise these run folders")
     parser.add_argument("--verbose", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="seconds: tiny sizes")
     parser.add_argument("--out", default=None, help="run folder")
@@ -338,7 +366,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> dict:
-    return run(parse_args(argv))
+    args = parse_args(argv)
+    return combine(args) if args.combine else run(args)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,28 @@ def test_quick_run_on_generated_shapes(tmp_path):
     summary = {row["method"]: row for row in results["summary"]}
     assert list(summary) == ["none", "dae", "dual_path"]
     assert all(row["runs"] == 2 and 0 <= row["mean"] <= 100 for row in summary.values())
-    assert summary["dae"]["vs_none"] == pytest.approx(
-        summary["dae"]["mean"] - summary["none"]["mean"]
-    )
+    accuracy = {(r["method"], r["label_draw"]): r["test_accuracy"] for r in results["runs"]}
+    paired = [accuracy["dual_path", d] - accuracy["none", d] for d in (0, 1)]
+    assert summary["dual_path"]["vs_none"] == pytest.approx(np.mean(paired), abs=0.01)
+    assert summary["dual_path"]["vs_none_std"] == pytest.approx(np.std(paired, ddof=1), abs=0.01)
     assert json.loads((tmp_path / "results.json").read_text())["summary"] == results["summary"]
     assert results["saliency_speed"]["images_per_second"] > 0
     for name in ("none_weights_1", "dae_weights_2", "dual_path_reconstructions"):
         assert (tmp_path / f"{name}.png").stat().st_size > 0
     assert "| dual_path |" in (tmp_path / "results.md").read_text()
+
+    # a second pre-training seed in another folder, then one summary over both
+    second = tmp_path / "seed1"
+    saliency_pretraining.main([*argv, "--first-seed", "1", "--out", str(second)])
+    combined = saliency_pretraining.main(
+        ["--combine", str(tmp_path), str(second), "--out", str(tmp_path / "all")]
+    )
+    assert {row["method"]: row["runs"] for row in combined["summary"]} == {
+        "none": 4,
+        "dae": 4,
+        "dual_path": 4,
+    }
+    assert {run["pretrain_seed"] for run in combined["runs"]} == {0, 1}
 
 
 def test_cnn_quick_run_on_local_cifar_layout(tmp_path):
