@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import keras
 from keras import ops
+
+from mlzoo.layers._tied_layer import TiedLayer
 
 
 def _transposed_length(length: int | None, kernel: int, stride: int, padding: str) -> int | None:
@@ -18,7 +18,7 @@ def _transposed_length(length: int | None, kernel: int, stride: int, padding: st
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class TiedConv2DTranspose(keras.layers.Layer):
+class TiedConv2DTranspose(TiedLayer):
     """Decoder convolution that reuses the kernel of an encoder `Conv2D`, transposed.
 
     `r = activation(sum_k R^k * h^k + b)` with `R^k = W^k` flipped on both spatial
@@ -62,22 +62,10 @@ class TiedConv2DTranspose(keras.layers.Layer):
     (None, 8, 8, 3)
     """
 
-    def __init__(
-        self,
-        tied_to: keras.layers.Conv2D,
-        activation=None,
-        use_bias: bool = True,
-        bias_initializer="zeros",
-        bias_regularizer=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        if not isinstance(tied_to, keras.layers.Conv2D):
-            raise TypeError(
-                "`tied_to` must be a keras.layers.Conv2D layer whose kernel is shared; "
-                f"received tied_to={tied_to!r} of type {type(tied_to).__name__}."
-            )
+    tied_type = keras.layers.Conv2D
+
+    def __init__(self, tied_to: keras.layers.Conv2D, activation=None, **kwargs):
+        super().__init__(tied_to, activation, **kwargs)
         unsupported = {
             "data_format": (tied_to.data_format, "channels_last"),
             "dilation_rate": (tuple(tied_to.dilation_rate), (1, 1)),
@@ -89,41 +77,14 @@ class TiedConv2DTranspose(keras.layers.Layer):
                     f"TiedConv2DTranspose supports only a Conv2D with {attribute}={required!r}; "
                     f"'{tied_to.name}' has {attribute}={value!r}."
                 )
-        # Bypass attribute tracking: the tied layer's weights belong to it, not to this
-        # layer, so they must not be counted, saved or frozen through this layer.
-        object.__setattr__(self, "_tied_to", tied_to)
-        self.activation = keras.activations.get(activation)
-        self.use_bias = use_bias
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
-        self.bias = None
-
-    @property
-    def tied_to(self) -> keras.layers.Conv2D:
-        """The `Conv2D` layer whose kernel this layer uses transposed."""
-        return self._tied_to
 
     @property
     def kernel(self):
         """The shared kernel itself, shape `(kh, kw, C, tied_to.filters)`."""
         return self._tied_to.kernel
 
-    @property
-    def weights(self):
-        """Own weights plus the shared kernel (saved with `tied_to`, not here)."""
-        own = super().weights
-        if not self._tied_to.built:
-            return own
-        kernel = self._tied_to.kernel
-        return [kernel] + [w for w in own if w is not kernel]
-
     def build(self, input_shape):
-        if not self._tied_to.built:
-            raise ValueError(
-                f"Layer '{self.name}' is tied to '{self._tied_to.name}', which is not built "
-                "yet. Call the tied Conv2D layer on an input before this layer."
-            )
+        self._check_tied_built()
         filters = self._tied_to.filters
         if len(input_shape) != 4 or input_shape[-1] not in (None, filters):
             raise ValueError(
@@ -131,14 +92,7 @@ class TiedConv2DTranspose(keras.layers.Layer):
                 f"of the tied layer '{self._tied_to.name}'); received input shape "
                 f"{tuple(input_shape)}."
             )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(int(self._tied_to.kernel.shape[2]),),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+        self._add_bias(int(self._tied_to.kernel.shape[2]))
 
     def call(self, inputs):
         outputs = ops.conv_transpose(
@@ -148,9 +102,7 @@ class TiedConv2DTranspose(keras.layers.Layer):
             padding=self._tied_to.padding,
             data_format="channels_last",
         )
-        if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs)
+        return self._finish(outputs)
 
     def compute_output_shape(self, input_shape):
         kernel_size, strides = self._tied_to.kernel_size, self._tied_to.strides
@@ -161,38 +113,3 @@ class TiedConv2DTranspose(keras.layers.Layer):
             for axis in range(2)
         )
         return (input_shape[0],) + spatial + (int(self._tied_to.kernel.shape[2]),)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                # The object itself: Keras serializes it once as a shared object, so the
-                # tie holds whichever of the two layers the model deserializes first.
-                "tied_to": self._tied_to,
-                "activation": keras.activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-                "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
-                "bias_constraint": keras.constraints.serialize(self.bias_constraint),
-            }
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        # Inside `keras.models.load_model` this returns the very Conv2D layer that the
-        # model's own layer list deserializes (Keras' shared-object scope).
-        tied_to = config["tied_to"]
-        if not isinstance(tied_to, keras.layers.Layer):
-            if "shared_object_id" not in tied_to:
-                warnings.warn(
-                    f"TiedConv2DTranspose '{config.get('name')}' was serialized without Keras "
-                    "object sharing (e.g. `model.to_json()` / `model_from_json`), so it gets "
-                    f"its own copy of '{tied_to.get('config', {}).get('name')}' and is no longer "
-                    "tied to that layer of the model. Save with `model.save('model.keras')` "
-                    "and reload with `keras.models.load_model` to keep the tie.",
-                    stacklevel=2,
-                )
-            config["tied_to"] = keras.saving.deserialize_keras_object(tied_to)
-        return cls(**config)
