@@ -77,6 +77,13 @@ def check_array(
         raise ValueError(
             f"`{name}` must have shape (num_samples, {last_dim}); received shape {shape}.{hint}"
         )
+    check_values(name, array, value_range=value_range, hint=hint)
+
+
+def check_values(
+    name: str, array, *, value_range: tuple[float, float] | None = None, hint: str = ""
+) -> np.ndarray:
+    """Numeric, finite (floats), optionally within `value_range`; returns the numpy array."""
     values = np.asarray(array)
     if not np.issubdtype(values.dtype, np.number) and values.dtype != np.bool_:
         raise TypeError(f"`{name}` must be numeric; received dtype {values.dtype}.")
@@ -90,6 +97,7 @@ def check_array(
                 f"`{name}` values must lie in [{value_range[0]}, {value_range[1]}]; received "
                 f"values in [{low:g}, {high:g}].{hint}"
             )
+    return values
 
 
 def check_spec(name: str, spec, *, last_dim: int) -> None:

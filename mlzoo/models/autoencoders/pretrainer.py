@@ -9,7 +9,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_fraction, check_non_negative, check_positive_int
+from mlzoo._checks import (
+    check_fraction,
+    check_non_negative,
+    check_positive_int,
+    check_values,
+)
 from mlzoo.layers.masking_noise import MaskingNoise
 from mlzoo.layers.saliency_reconstruction_head import SaliencyReconstructionHead
 from mlzoo.models.autoencoders.auxiliary import build_auxiliary_stack
@@ -373,23 +378,9 @@ def _describe(plan: StagePlan) -> str:
 def _checked_array(name, values, shape, *, value_range=None, hint="") -> np.ndarray:
     if not hasattr(values, "shape"):
         raise TypeError(f"`{name}` must be an array or a tf.data.Dataset; received {values!r}.")
-    array = np.asarray(values)
-    if array.ndim != len(shape) + 1 or tuple(array.shape[1:]) != tuple(shape):
+    if len(values.shape) != len(shape) + 1 or tuple(values.shape[1:]) != tuple(shape):
         raise ValueError(
             f"`{name}` must have shape (N, {', '.join(map(str, shape))}){hint}; received "
-            f"shape {array.shape}."
+            f"shape {tuple(values.shape)}."
         )
-    if not np.issubdtype(array.dtype, np.number):
-        raise TypeError(f"`{name}` must be numeric; received dtype {array.dtype}.")
-    array = array.astype("float32")
-    if not np.isfinite(array).all():
-        bad = int(array.size - np.isfinite(array).sum())
-        raise ValueError(f"`{name}` contains {bad} NaN or infinite values.")
-    if value_range is not None and array.size:
-        low, high = float(array.min()), float(array.max())
-        if low < value_range[0] or high > value_range[1]:
-            raise ValueError(
-                f"`{name}` values must lie in [{value_range[0]}, {value_range[1]}]; received "
-                f"[{low:g}, {high:g}]."
-            )
-    return array
+    return check_values(name, values, value_range=value_range).astype("float32")
