@@ -1,8 +1,9 @@
 """Saliency-assisted pre-training (seed 003): pre-train on unlabelled images, fine-tune on labels.
 
-The thesis's protocol (STL-10: unsupervised pre-training on the unlabelled
-images, supervised fine-tuning on 1,000 labelled ones, test on the test split)
-on any set with an unlabelled part:
+The thesis's STL-10 protocol (unsupervised pre-training on the unlabelled
+images, supervised fine-tuning on 1,000 labelled ones — section 3.4.2's folds;
+its fully connected runs used all 5,000 training labels — then the test split)
+on any set with an unlabelled part, with `--labels-per-class` labels per class:
 
 - `cifar10_small` (`--data-dir`, or `$MLZOO_DATA_DIR`): its 10,000 unlabelled
   images plus the 10,000 training images without their labels are the
@@ -13,7 +14,8 @@ on any set with an unlabelled part:
 
 Methods: none (random initialisation), dae, foreground, saliency_first,
 saliency_all, dual_path — for the fully connected net (`--model mlp`, section
-2.4) and the convolutional net on 24x24 crops (`--model cnn`, section 3.4.1:
+2.4; default the thesis's small 3072-500-500-1000-10 with 800-unit auxiliary
+layers) and the convolutional net on 24x24 crops (`--model cnn`, section 3.4.1:
 random crops while training, the centre crop at test). Each method pre-trains
 once per `--pretrain-seeds`, then fine-tunes from those weights on
 `--label-draws` different labelled subsets; the table gives test accuracy
@@ -65,6 +67,8 @@ def prepare(args):
         args.dataset, args.data_dir
     )
     pool_unlabelled = np.concatenate([unlabelled, x_pool])  # the pool's labels stay unused
+    if args.auxiliary_units is None and args.model == "mlp":
+        args.auxiliary_units = [800] * (len(args.hidden) - 1)  # section 2.4.4: 800-unit layers
     if args.quick:
         pool_unlabelled = pool_unlabelled[:600]
         x_test, y_test = x_test[:300], y_test[:300]
@@ -110,11 +114,11 @@ def label_draw(y: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     return rng.permutation(np.concatenate(picks))
 
 
-def random_crops(images, maps=None, seed=None):
-    """tf.data map function: the same random 24x24 crop of an image and its map."""
-    stacked = images if maps is None else tf.concat([images, maps[..., None]], axis=-1)
-    crop = tf.image.random_crop(stacked, (tf.shape(stacked)[0], CROP, CROP, stacked.shape[-1]))
-    return crop if maps is None else (crop[..., :-1], crop[..., -1])
+def random_crop(image, saliency_map=None):
+    """tf.data map function (one example): a random 24x24 crop, the same for its map."""
+    stacked = image if saliency_map is None else tf.concat([image, saliency_map[..., None]], -1)
+    crop = tf.image.random_crop(stacked, (CROP, CROP, stacked.shape[-1]))
+    return crop if saliency_map is None else (crop[..., :-1], crop[..., -1])
 
 
 def centre_crop(images: np.ndarray) -> np.ndarray:
@@ -135,7 +139,7 @@ def pretrainer_for(args, method: str, seed: int) -> GreedyPretrainer:
         noise=args.noise,
         noise_level=args.noise_level,
         saliency_weight=args.saliency_weight,
-        saliency_weight_decay=args.saliency_weight_decay if args.model == "mlp" else 0.0,
+        saliency_weight_decay=args.saliency_weight_decay,
         foreground_eps=args.eps,
         auxiliary_units=args.auxiliary_units,
         epochs=args.pretrain_epochs,
@@ -152,8 +156,8 @@ def pretraining_data(args, data):
     if args.model == "mlp":
         return data["unlabelled"], data["maps"]
     dataset = tf.data.Dataset.from_tensor_slices((data["unlabelled"], data["maps"]))
-    dataset = dataset.shuffle(len(data["maps"])).batch(args.batch_size).map(random_crops)
-    return dataset.prefetch(tf.data.AUTOTUNE), None
+    dataset = dataset.shuffle(len(data["maps"])).map(random_crop, tf.data.AUTOTUNE)
+    return dataset.batch(args.batch_size).prefetch(tf.data.AUTOTUNE), None
 
 
 def fine_tune(args, model, x, y, data, seed: int) -> float:
@@ -165,8 +169,9 @@ def fine_tune(args, model, x, y, data, seed: int) -> float:
         steps_per_execution=8,
     )
     if args.model == "cnn":
-        train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x)).batch(64)
-        train = train.map(lambda a, b: (random_crops(a), b)).prefetch(tf.data.AUTOTUNE)
+        train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x))
+        train = train.map(lambda a, b: (random_crop(a), b), tf.data.AUTOTUNE)
+        train = train.batch(64).prefetch(tf.data.AUTOTUNE)
         model.fit(train, epochs=args.finetune_epochs, shuffle=False, verbose=0)
         x_test = centre_crop(data["x_test"])
     else:
@@ -333,12 +338,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--data-dir", default=None, help="folder of <name>.npz files")
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--methods", nargs="+", choices=ALL_METHODS, default=list(ALL_METHODS))
-    parser.add_argument("--hidden", type=int, nargs="+", default=[1000, 500, 1000])
-    parser.add_argument("--auxiliary-units", type=int, nargs="+", default=None)
+    parser.add_argument(
+        "--hidden", type=int, nargs="+", default=[500, 500, 1000], help="the thesis's small net"
+    )
+    parser.add_argument(
+        "--auxiliary-units", type=int, nargs="+", default=None, help="MLP default: 800 800"
+    )
     parser.add_argument("--noise", choices=["mask", "gaussian"], default="mask")
     parser.add_argument("--noise-level", type=float, default=0.25)
     parser.add_argument("--saliency-weight", type=float, default=1.0, help="lambda")
-    parser.add_argument("--saliency-weight-decay", type=float, default=0.1)
+    parser.add_argument(
+        "--saliency-weight-decay", type=float, default=None, help="default: MLP 0.1, CNN 0"
+    )
     parser.add_argument("--eps", type=float, default=0.2, help="foreground epsilon")
     parser.add_argument("--pretrain-epochs", type=int, default=5)
     parser.add_argument("--pretrain-lr", type=float, default=1e-3)
@@ -357,11 +368,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     for name in ("pretrain_epochs", "finetune_epochs", "label_draws", "pretrain_seeds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.auxiliary_units is None and args.model == "mlp":
+        args.auxiliary_units = [800] * (len(args.hidden) - 1)  # section 2.4.4: 800-unit layers
     if args.quick:
         args.hidden, args.pretrain_epochs, args.finetune_epochs = [32, 16, 32], 1, 2
         args.labels_per_class, args.verbose = 10, 0
         args.label_draws = min(args.label_draws, 2)
-        args.auxiliary_units = args.auxiliary_units or [16, 8]
+        args.auxiliary_units = [16, 8] if args.model == "mlp" else None
     return args
 
 

@@ -160,7 +160,7 @@ def _sgd():
 
 def test_loss_terms_match_their_formulas(images):
     x, maps, _ = images
-    pretrainer = _clean(_mlp(), x, maps, "dual_path")
+    pretrainer = _clean(_mlp(), x, maps, "dual_path", auxiliary_units=[10, 5])
     stage = pretrainer.stages[1]
     terms = {k: float(v) for k, v in stage.compute_terms(x, maps).items()}
     v = np.asarray(stage.stage_input(x))
@@ -170,12 +170,28 @@ def test_loss_terms_match_their_formulas(images):
     level_1 = np.asarray(pretrainer.auxiliary_stack(maps)[0])  # the auxiliary layer below
     head = np.asarray(stage.saliency_head(h))
     assert terms["saliency_loss"] == pytest.approx(np.mean((head - level_1) ** 2), 1e-5)
-    aux = pretrainer.stages[1].auxiliary
+    aux = stage.auxiliary
+    aux_v = np.asarray(aux.stage_input(maps))
     assert terms["auxiliary_loss"] == pytest.approx(float(aux.compute_terms(maps, None)["loss"]))
-    expected = terms["reconstruction_loss"] + 0.9 * terms["saliency_loss"] + terms["auxiliary_loss"]
-    assert terms["loss"] == pytest.approx(expected, 1e-5)
+    # the thesis's objective is a sum per sample: sizes 12 (v), 10 (level 1), 10 (aux input)
+    assert v.shape[1] == 12 and level_1.shape[1] == 10 and aux_v.shape[1] == 10
+    objective = (
+        12 * terms["reconstruction_loss"]
+        + 0.9 * 10 * terms["saliency_loss"]
+        + 10 * terms["auxiliary_loss"]
+    )
+    assert terms["objective"] == pytest.approx(objective, 1e-5)
+    assert terms["loss"] == pytest.approx(objective / 12, 1e-5)
     assert pretrainer.stages[2].auxiliary is None  # the top auxiliary layer is never a target
     assert pretrainer.stages[2].saliency_weight == pytest.approx(0.8)
+    # first stage: the image (192 values) and the map (64), lambda 1
+    first = {k: float(t) for k, t in pretrainer.stages[0].compute_terms(x, maps).items()}
+    assert first["loss"] == pytest.approx(
+        first["reconstruction_loss"]
+        + 64 / 192 * first["saliency_loss"]
+        + pretrainer.stages[0].auxiliary.compute_terms(maps, None)["objective"] / 192,
+        1e-5,
+    )
 
 
 def test_foreground_stage_weights_the_image_by_saliency(images):
@@ -195,12 +211,26 @@ def test_cnn_dual_path_reconstructs_through_the_flipped_kernels(images):
     pretrainer = _clean(_cnn(), x, maps, "dual_path")
     first = pretrainer.stages[0]
     assert first.decoder.tied_to is first.encoder
-    assert first.sparsify is not None
+    assert first.sparsify.pool_size == (2, 2)  # "auto": the model's own pooling
     assert first(x).shape == x.shape
     assert first.reconstruct_saliency(x).shape == maps.shape
+    # image decoder and saliency head both read the max-pooling sparse code (section 3.3.2)
+    code = first.sparsify(first.encoder(x))
+    np.testing.assert_allclose(first.reconstruct_saliency(x), first.saliency_head(code), atol=1e-6)
+    np.testing.assert_allclose(first(x), first.decoder(code), atol=1e-6)
     level = pretrainer.auxiliary_stack(maps)
     level = level[0] if isinstance(level, (list, tuple)) else level
     assert pretrainer.stages[1].reconstruct_saliency(x).shape == level.shape
+    assert [stage.saliency_weight for stage in pretrainer.stages] == [1.0, 1.0]  # CNN: lambda 1
+
+
+def test_every_stage_draws_its_own_noise(images):
+    x, maps, _ = images
+    pretrainer = _pretrainer("dual_path", seed=3)
+    pretrainer.pretrain(_mlp(), x, maps)
+    seeds = [stage.noise.seed for stage in pretrainer.stages]
+    seeds += [stage.auxiliary.noise.seed for stage in pretrainer.stages[:2]]
+    assert seeds == [3, 4, 5, 1003, 1004]
 
 
 def test_numpy_dataset_and_steps_per_execution_agree(images):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -10,7 +12,7 @@ from mlzoo.layers.max_pool_sparsify import MaxPoolSparsify
 from mlzoo.layers.tied_conv2d_transpose import TiedConv2DTranspose
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.foreground_weighted_mse import ForegroundWeightedMSE, pack_foreground_target
-from mlzoo.models._training import regularization_loss, require_tensorflow, unscaled
+from mlzoo.models._training import require_tensorflow, unscaled
 
 
 class LayerwiseAutoencoder(keras.Model):
@@ -19,7 +21,7 @@ class LayerwiseAutoencoder(keras.Model):
     For the stage's input v = feed(x) (the frozen layers below, section 2.2.3):
 
         h  = encoder(noise(v)),  r = decoder(h)       (decoder = encoder^T, tied)
-        loss = Delta(r, v) + lambda ||head(h) - T||^2 + aux_loss
+        objective = Delta(r, v) + lambda ||head(h) - T||^2 + aux objective
 
     - Delta: squared error, or `ForegroundWeightedMSE` (section 2.3.2.1) when
       `foreground_eps` is set — ||S~ (.) (r - v)||^2 with the saliency map S.
@@ -86,7 +88,7 @@ class LayerwiseAutoencoder(keras.Model):
         self.saliency_target = saliency_target
         self.saliency_weight = float(saliency_weight)
         self.auxiliary = auxiliary
-        names = ["loss", "reconstruction_loss"]
+        names = ["loss", "reconstruction_loss"]  # logged: `compute_terms`
         names += ["saliency_loss"] if saliency_head is not None else []
         names += ["auxiliary_loss"] if auxiliary is not None else []
         self._trackers = {name: keras.metrics.Mean(name=name) for name in names}
@@ -111,40 +113,58 @@ class LayerwiseAutoencoder(keras.Model):
         corrupted = v if self.noise is None else self.noise(v, training=training)
         return v, self.encoder(corrupted)
 
-    def decode(self, h):
-        return self.decoder(h if self.sparsify is None else self.sparsify(h))
-
     def call(self, x, training=False):
-        return self.decode(self.encode(x, training=training)[1])
+        return self.decoder(self._code(self.encode(x, training=training)[1]))
 
     def reconstruct_saliency(self, x):
         """The head's reconstruction of the saliency target from clean inputs."""
         if self.saliency_head is None:
             raise ValueError(f"Stage '{self.name}' has no saliency reconstruction head.")
-        return self.saliency_head(self.encode(x)[1])
+        return self.saliency_head(self._code(self.encode(x)[1]))
+
+    def _code(self, h):
+        """What the decoders read: h, or its max-pooling sparse code (section 3.2.2.2)."""
+        return h if self.sparsify is None else self.sparsify(h)
 
     def compute_terms(self, x, saliency, training=False) -> dict:
-        """The stage's loss terms (per-replica scaled, as Keras losses are)."""
+        """The stage's loss terms (per-replica scaled, as Keras losses are).
+
+        `reconstruction_loss`, `saliency_loss` and `auxiliary_loss` are means
+        per element. `objective` is the thesis's sum per sample, e.g. for the
+        dual path ||r - v||^2 + lambda ||R_D(h) - T||^2 + ||s^ - T||^2, and
+        `loss` = objective / dim(v) + the weight penalties of the stage's own
+        layers: lambda keeps the thesis's meaning whatever the sizes of v and T.
+        """
         v, h = self.encode(x, training=training)
-        r = self.decode(h)
+        code = self._code(h)
+        r = self.decoder(code)
         target = ops.cast(v, "float32")
         if self.foreground_eps is not None:
             target = pack_foreground_target(target, saliency)
         terms = {"reconstruction_loss": self.reconstruction_loss_fn(target, r)}
+        objective = _size(v) * terms["reconstruction_loss"]
         if self.saliency_head is not None:
             wanted = saliency if self.saliency_target is None else self.saliency_target(saliency)
             wanted = ops.stop_gradient(ops.cast(wanted, "float32"))
-            terms["saliency_loss"] = self.saliency_loss_fn(wanted, self.saliency_head(h))
+            terms["saliency_loss"] = self.saliency_loss_fn(wanted, self.saliency_head(code))
+            objective += self.saliency_weight * _size(wanted) * terms["saliency_loss"]
+        penalty = self._own_penalty()
         if self.auxiliary is not None:
             aux = self.auxiliary.compute_terms(saliency, None, training=training)
-            terms["auxiliary_loss"] = aux["loss"]
-        terms["loss"] = (
-            terms["reconstruction_loss"]
-            + self.saliency_weight * terms.get("saliency_loss", 0.0)
-            + terms.get("auxiliary_loss", 0.0)
-            + regularization_loss(self)
-        )
+            terms["auxiliary_loss"] = aux["reconstruction_loss"]
+            objective += aux["objective"]
+            penalty += aux["penalty"]
+        terms["objective"], terms["penalty"] = objective, penalty
+        terms["loss"] = objective / _size(v) + penalty
         return terms
+
+    def _own_penalty(self):
+        """Weight penalties of the layers this stage trains (per-replica scaled)."""
+        parts = [self.encoder, self.decoder]
+        if self.saliency_head is not None:
+            parts.append(self.saliency_head)
+        penalties = [self._aggregate_additional_loss(loss) for p in parts for loss in p.losses]
+        return ops.sum(ops.stack(penalties)) if penalties else ops.zeros(())
 
     # ------------------------------------------------------------------ training
     def own_variables(self) -> list:
@@ -180,3 +200,8 @@ class LayerwiseAutoencoder(keras.Model):
     def test_step(self, data):
         x, saliency, _ = keras.utils.unpack_x_y_sample_weight(data)
         return self._update(self.compute_terms(x, saliency), x)
+
+
+def _size(tensor) -> int:
+    """Values per sample."""
+    return math.prod(tensor.shape[1:])

@@ -17,7 +17,7 @@ from mlzoo._checks import (
 )
 from mlzoo.layers.masking_noise import MaskingNoise
 from mlzoo.layers.saliency_reconstruction_head import SaliencyReconstructionHead
-from mlzoo.models.autoencoders.auxiliary import build_auxiliary_stack
+from mlzoo.models.autoencoders.auxiliary import build_auxiliary_stack, pooling_between
 from mlzoo.models.autoencoders.classifier import ENCODER_PREFIX
 from mlzoo.models.autoencoders.layerwise import LayerwiseAutoencoder
 from mlzoo.models.autoencoders.plan import METHODS, StagePlan, stage_plans
@@ -45,12 +45,14 @@ class GreedyPretrainer:
             (add N(0, noise_level^2)) or None (a plain autoencoder).
         noise_level: masking fraction in [0, 1) or Gaussian standard deviation.
         saliency_weight: lambda of the saliency terms (the thesis: 1).
-        saliency_weight_decay: dual-path lambda decrease per layer (0.1).
+        saliency_weight_decay: dual-path lambda decrease per layer; default 0.1
+            for Dense encoders (figure 2-28), 0 for Conv2D ones (section 3.3.2).
         foreground_eps: epsilon of `ForegroundWeightedMSE` (0.2).
         auxiliary_units: widths (filters) of the dual-path auxiliary stack's
             layers; default the main layers' widths (the thesis's FC run: 800s).
-        sparse_pool: Conv2D stages reconstruct from the max-pooling sparse
-            code with this pool size (section 3.2.2.2); None: from the full code.
+        sparse_pool: Conv2D stages decode (image and saliency) from the
+            max-pooling sparse code with this pool size (section 3.2.2.2);
+            "auto": the model's own pooling after each layer; None: the full code.
         decoder_activation: activation of the tied decoders (default linear).
         epochs: epochs per layer.
         batch_size: batch size for array inputs.
@@ -59,7 +61,7 @@ class GreedyPretrainer:
         learning_rate: learning rate of a named optimizer.
         steps_per_execution: `compile(steps_per_execution=...)` of every stage.
         verbose: `fit` verbosity; also prints one line per stage when truthy.
-        seed: seed of the corruption noise.
+        seed: seed of the corruption noise (stage i uses seed + i).
 
     After `pretrain`: `stages` (the `LayerwiseAutoencoder`s, for
     reconstructions and saliency reconstructions), `auxiliary_stack` (dual-path)
@@ -83,10 +85,10 @@ class GreedyPretrainer:
         noise: str | None = "mask",
         noise_level: float = 0.25,
         saliency_weight: float = 1.0,
-        saliency_weight_decay: float = 0.1,
+        saliency_weight_decay: float | None = None,
         foreground_eps: float = 0.2,
         auxiliary_units: Sequence[int] | None = None,
-        sparse_pool: int | None = 2,
+        sparse_pool: int | str | None = "auto",
         decoder_activation=None,
         epochs: int = 10,
         batch_size: int = 128,
@@ -108,8 +110,10 @@ class GreedyPretrainer:
         self.noise = noise
         self.noise_level = float(noise_level)
         self.saliency_weight = check_non_negative("saliency_weight", saliency_weight)
-        self.saliency_weight_decay = check_non_negative(
-            "saliency_weight_decay", saliency_weight_decay
+        self.saliency_weight_decay = (
+            None
+            if saliency_weight_decay is None
+            else check_non_negative("saliency_weight_decay", saliency_weight_decay)
         )
         self.foreground_eps = check_non_negative("foreground_eps", foreground_eps)
         self.auxiliary_units = (
@@ -118,7 +122,9 @@ class GreedyPretrainer:
             else [check_positive_int("auxiliary_units", u) for u in auxiliary_units]
         )
         self.sparse_pool = (
-            None if sparse_pool is None else check_positive_int("sparse_pool", sparse_pool)
+            sparse_pool
+            if sparse_pool is None or sparse_pool == "auto"
+            else check_positive_int("sparse_pool", sparse_pool)
         )
         self.decoder_activation = decoder_activation
         self.epochs = check_positive_int("epochs", epochs)
@@ -171,9 +177,11 @@ class GreedyPretrainer:
         map_shape = tuple(model.inputs[0].shape[1:3])
         data = self._data(model, x, saliency, map_shape)
         sample = next(iter(data.take(1)))
-        plans = stage_plans(
-            self.method, len(encoders), self.saliency_weight, self.saliency_weight_decay
-        )
+        decay = self.saliency_weight_decay
+        if decay is None:
+            decay = 0.1 if isinstance(encoders[0], keras.layers.Dense) else 0.0
+        plans = stage_plans(self.method, len(encoders), self.saliency_weight, decay)
+        pools = self._sparse_pools(encoders)
         self.auxiliary_stack = None
         if self.method == "dual_path" and len(encoders) > 1:
             widths = self.auxiliary_units or [_width(e) for e in encoders[:-1]]
@@ -187,7 +195,7 @@ class GreedyPretrainer:
             )
         self.stages, self.history = [], []
         for i, (encoder, plan) in enumerate(zip(encoders, plans, strict=True)):
-            stage = self._stage(model, encoders, i, plan, map_shape)
+            stage = self._stage(model, encoders, i, plan, map_shape, pools)
             stage.compute_terms(*_xs(sample))  # creates the decoder, head and auxiliary weights
             stage.built = True
             stage.compile(
@@ -294,14 +302,23 @@ class GreedyPretrainer:
             .prefetch(tf.data.AUTOTUNE)
         )
 
-    def _noise(self, name: str):
+    def _sparse_pools(self, encoders) -> list[int | None]:
+        """Pool size of each stage's sparse code ("auto": the pooling after the layer)."""
+        if self.sparse_pool != "auto":
+            return [self.sparse_pool] * len(encoders)
+        between = pooling_between(encoders) if len(encoders) > 1 else []
+        after = between + [between[-1] if between else 2]
+        return [pool if pool > 1 else None for pool in after]
+
+    def _noise(self, name: str, offset: int):
         if self.noise is None or self.noise_level == 0:
             return None
+        seed = None if self.seed is None else self.seed + offset
         if self.noise == "mask":
-            return MaskingNoise(self.noise_level, seed=self.seed, name=name)
-        return keras.layers.GaussianNoise(self.noise_level, seed=self.seed, name=name)
+            return MaskingNoise(self.noise_level, seed=seed, name=name)
+        return keras.layers.GaussianNoise(self.noise_level, seed=seed, name=name)
 
-    def _stage(self, model, encoders, i, plan: StagePlan, map_shape) -> LayerwiseAutoencoder:
+    def _stage(self, model, encoders, i, plan: StagePlan, map_shape, pools) -> LayerwiseAutoencoder:
         encoder = encoders[i]
         feed = _feed(model, encoder)
         head = target = auxiliary = None
@@ -322,16 +339,16 @@ class GreedyPretrainer:
             auxiliary = LayerwiseAutoencoder(
                 aux_encoder,
                 _feed(self.auxiliary_stack, aux_encoder),
-                noise=self._noise(f"aux_noise_{i + 1}"),
-                sparse_pool=self.sparse_pool,
+                noise=self._noise(f"aux_noise_{i + 1}", 1000 + i),
+                sparse_pool=pools[i],
                 decoder_activation=self.decoder_activation,
                 name=f"auxiliary_stage_{i + 1}",
             )
         return LayerwiseAutoencoder(
             encoder,
             feed,
-            noise=self._noise(f"noise_{i + 1}"),
-            sparse_pool=self.sparse_pool,
+            noise=self._noise(f"noise_{i + 1}", i),
+            sparse_pool=pools[i],
             decoder_activation=self.decoder_activation,
             foreground_eps=self.foreground_eps if plan.foreground else None,
             saliency_head=head,
