@@ -31,13 +31,14 @@ class LayerwiseAutoencoder(keras.Model):
       dual-path autoencoder).
     - `auxiliary`: the dual-path model's auxiliary stage on the saliency maps,
       trained alongside (its parameters are independent; its loss adds).
-    - Convolutional encoders reconstruct from the max-pooling sparse code
-      (section 3.2.2.2) when `sparse_pool` is set, through the flipped kernels
-      (`TiedConv2DTranspose`, section 3.2.2.1).
+    - Convolutional encoders decode (image and saliency) from the max-pooling
+      sparse code of h (section 3.2.2.2) when `sparse_pool` is set; the image
+      through the flipped kernels (`TiedConv2DTranspose`, section 3.2.2.1).
 
     Only the stage's own weights train (encoder, decoder bias, head, auxiliary);
     the feed is frozen. Data: `x` images, `y` the saliency maps (N, H, W) when a
-    saliency term is used. Logs `loss`, `reconstruction_loss` and, when used,
+    saliency term is used. Logs `loss` (the objective / dim(v), plus weight
+    penalties), and per-element means `reconstruction_loss` and, when used,
     `saliency_loss` and `auxiliary_loss`. `predict(x)` gives the reconstruction
     r of the stage's input; `reconstruct_saliency(x)` the head's output.
 
