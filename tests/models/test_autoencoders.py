@@ -355,3 +355,25 @@ def test_any_functional_model_with_explicit_layers(images):
     pretrainer.pretrain(model, x, maps, layers=layers)
     assert not np.allclose(layers[1].kernel.numpy(), before)
     assert pretrainer.auxiliary_stack.get_layer("aux_pool_1") is not None
+
+
+def test_classifier_trains_from_datasets_and_under_mirrored_strategy(images, mirrored_strategy):
+    x, maps, labels = images
+    results = []
+    for data in ((x, labels), tf.data.Dataset.from_tensor_slices((x, labels)).batch(N)):
+        keras.utils.set_random_seed(0)
+        model = _mlp()
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+        if isinstance(data, tuple):
+            model.fit(*data, batch_size=N, epochs=2, shuffle=False, verbose=0)
+        else:
+            model.fit(data, epochs=2, verbose=0)
+        results.append(model.predict(x, verbose=0))
+    keras.utils.set_random_seed(0)
+    with mirrored_strategy.scope():
+        model = _mlp()
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    model.fit(x, labels, batch_size=N, epochs=2, shuffle=False, verbose=0)
+    results.append(model.predict(x, verbose=0))
+    np.testing.assert_allclose(results[1], results[0], atol=1e-6)
+    np.testing.assert_allclose(results[2], results[0], atol=1e-5)
