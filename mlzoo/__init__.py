@@ -11,6 +11,7 @@ from mlzoo.models.autoencoders import (
 )
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
+from mlzoo.models.rbf import build_rbf_network
 from mlzoo.models.sharing import (
     SharingEnsemble,
     attach_sharing_ensemble,
@@ -32,6 +33,7 @@ __all__ = [
     "build_mutual_mlp",
     "build_pretrainable_cnn",
     "build_pretrainable_mlp",
+    "build_rbf_network",
     "build_sharing_ensemble_cnn",
     "build_sharing_ensemble_mlp",
     "build_sharing_ensemble_rnn",

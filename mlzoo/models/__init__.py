@@ -1,6 +1,6 @@
 """Model builders."""
 
-from mlzoo.models import autoencoders, joint, mutual, sharing
+from mlzoo.models import autoencoders, joint, mutual, rbf, sharing
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
     build_pretrainable_cnn,
@@ -8,6 +8,7 @@ from mlzoo.models.autoencoders import (
 )
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
+from mlzoo.models.rbf import RBFNetwork, build_rbf_network
 from mlzoo.models.sharing import (
     SharingEnsemble,
     attach_sharing_ensemble,
@@ -20,6 +21,7 @@ __all__ = [
     "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
+    "RBFNetwork",
     "SharingEnsemble",
     "attach_sharing_ensemble",
     "autoencoders",
@@ -27,10 +29,12 @@ __all__ = [
     "build_mutual_mlp",
     "build_pretrainable_cnn",
     "build_pretrainable_mlp",
+    "build_rbf_network",
     "build_sharing_ensemble_cnn",
     "build_sharing_ensemble_mlp",
     "build_sharing_ensemble_rnn",
     "joint",
     "mutual",
+    "rbf",
     "sharing",
 ]
