@@ -2,12 +2,14 @@
 
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
 from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
+from mlzoo.tuning.rbf_hypermodel import RBFNetworkHyperModel
 from mlzoo.tuning.saliency_hypermodel import SaliencyPretrainingHyperModel
 from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weights_for
 
 __all__ = [
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
+    "RBFNetworkHyperModel",
     "SaliencyPretrainingHyperModel",
     "SharingEnsembleHyperModel",
     "loss_weights_for",

@@ -28,6 +28,7 @@ class RBFNetwork(CheckedInputs, keras.Model):
         x_init: data (N, d) for step 1.
         centre_method: "kmeans" or "sample".
         beta: initial width when `x_init` is None.
+        beta_scale: multiplies the heuristic widths (> 1: narrower Gaussians).
         output_activation: "softmax" (classification, default) or e.g. None.
         trainable_centres, trainable_beta: freeze step 1's result if False.
         seed: seed of step 1.
@@ -50,6 +51,7 @@ class RBFNetwork(CheckedInputs, keras.Model):
         x_init=None,
         centre_method: str = "kmeans",
         beta: float = 1.0,
+        beta_scale: float = 1.0,
         output_activation: str | None = "softmax",
         trainable_centres: bool = True,
         trainable_beta: bool = True,
@@ -59,6 +61,8 @@ class RBFNetwork(CheckedInputs, keras.Model):
         input_dim = check_positive_int("input_dim", input_dim)
         units = check_positive_int("units", units)
         output_dim = check_positive_int("output_dim", output_dim)
+        if not beta_scale > 0:
+            raise ValueError(f"`beta_scale` must be positive; received beta_scale={beta_scale!r}.")
         centres, widths = None, beta
         if x_init is not None:
             centres = init_centres(x_init, units, centre_method, seed)
@@ -66,13 +70,14 @@ class RBFNetwork(CheckedInputs, keras.Model):
                 raise ValueError(
                     f"`x_init` has {centres.shape[1]} features but input_dim={input_dim}."
                 )
-            widths = width_heuristic(centres)
+            widths = width_heuristic(centres) * beta_scale
         self._config = {
             "input_dim": input_dim,
             "units": units,
             "output_dim": output_dim,
             "centre_method": centre_method,
             "beta": float(beta),
+            "beta_scale": float(beta_scale),
             "output_activation": output_activation,
             "trainable_centres": bool(trainable_centres),
             "trainable_beta": bool(trainable_beta),
