@@ -8,6 +8,7 @@ import keras
 
 from mlzoo._checks import check_fraction, check_hidden_units, check_positive_int
 from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo.models._rebuilt_functional import RebuiltFunctional
 from mlzoo.models.sharing.sharing_ensemble import check_inputs
 
 KINDS = ("mlp", "cnn")
@@ -15,7 +16,7 @@ ENCODER_PREFIX = "encoder_"
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class PretrainableClassifier(CheckedInputs, keras.Model):
+class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
     """Image classifier whose `encoder_i` layers a `GreedyPretrainer` initialises.
 
     A plain functional network (same size with or without pre-training, as the
@@ -107,13 +108,6 @@ class PretrainableClassifier(CheckedInputs, keras.Model):
 
     def _check_xy(self, x, y, where: str) -> None:
         check_inputs(self, self.num_classes, x, y, where)
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _mlp_body(inputs, config):

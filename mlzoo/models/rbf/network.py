@@ -7,12 +7,13 @@ import keras
 from mlzoo._checks import check_positive_int
 from mlzoo.layers.radial_basis import RadialBasis
 from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo.models._rebuilt_functional import RebuiltFunctional
 from mlzoo.models.rbf.centres import init_centres, width_heuristic
 from mlzoo.models.sharing.sharing_ensemble import check_inputs
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class RBFNetwork(CheckedInputs, keras.Model):
+class RBFNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
     """phi(x) = sum_i w_i rho(x, c_i), rho = exp(-beta_i ||x - c_i||^2) (BP lecture, RBF net).
 
     Step 1 (`x_init` given): centres from the data (`init_centres`, k-means or
@@ -98,17 +99,8 @@ class RBFNetwork(CheckedInputs, keras.Model):
         super().__init__(inputs, outputs, **kwargs)
 
     def _check_xy(self, x, y, where: str) -> None:
-        if self._config["output_activation"] == "softmax":
-            check_inputs(self, self._config["output_dim"], x, y, where)
-        else:
-            check_inputs(self, self._config["output_dim"], x, None, where)
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        labels = y if self._config["output_activation"] == "softmax" else None
+        check_inputs(self, self._config["output_dim"], x, labels, where)
 
 
 def build_rbf_network(
