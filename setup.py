@@ -23,6 +23,8 @@ setup(
         "tuning": ["keras-tuner>=1.4", "tensorboard"],
         "scripts": ["matplotlib>=3.7", "tqdm>=4.60"],
         "tfds": ["tensorflow-datasets>=4.9"],
+        # the libraries benchmarks/ compares against; never imported by mlzoo itself
+        "benchmarks": ["minisom>=2.3", "artlib>=0.1.12"],
         "test": [
             "tensorflow-cpu>=2.16",
             "keras-tuner>=1.4",
@@ -31,6 +33,8 @@ setup(
             "tqdm>=4.60",
             "pytest>=7",
             "ruff>=0.5",
+            "minisom>=2.3",  # the side-by-side tests against the benchmark libraries
+            "artlib>=0.1.12",
         ],
     },
 )

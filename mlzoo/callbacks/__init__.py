@@ -6,6 +6,7 @@ from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
 from mlzoo.callbacks.ip_rate_scheduler import IPRateScheduler, linear_decay
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
+from mlzoo.callbacks.som_decay import SOMDecay
 
 __all__ = [
     "AccuracyVoteWeights",
@@ -14,6 +15,7 @@ __all__ = [
     "ConversionRateScheduler",
     "IPRateScheduler",
     "LRShrink",
+    "SOMDecay",
     "accuracy_vote_weights",
     "linear_decay",
     "shrink_counts",

@@ -1,6 +1,6 @@
 """Model builders."""
 
-from mlzoo.models import autoencoders, joint, mutual, rbf, sharing
+from mlzoo.models import autoencoders, joint, mutual, rbf, sharing, som
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
     build_pretrainable_cnn,
@@ -16,12 +16,14 @@ from mlzoo.models.sharing import (
     build_sharing_ensemble_mlp,
     build_sharing_ensemble_rnn,
 )
+from mlzoo.models.som import SelfOrganizingMap
 
 __all__ = [
     "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
     "RBFNetwork",
+    "SelfOrganizingMap",
     "SharingEnsemble",
     "attach_sharing_ensemble",
     "autoencoders",
@@ -37,4 +39,5 @@ __all__ = [
     "mutual",
     "rbf",
     "sharing",
+    "som",
 ]

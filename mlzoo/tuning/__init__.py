@@ -5,12 +5,14 @@ from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
 from mlzoo.tuning.rbf_hypermodel import RBFNetworkHyperModel
 from mlzoo.tuning.saliency_hypermodel import SaliencyPretrainingHyperModel
 from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weights_for
+from mlzoo.tuning.som_hypermodel import SelfOrganizingMapHyperModel
 
 __all__ = [
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
     "RBFNetworkHyperModel",
     "SaliencyPretrainingHyperModel",
+    "SelfOrganizingMapHyperModel",
     "SharingEnsembleHyperModel",
     "loss_weights_for",
 ]
