@@ -9,6 +9,7 @@ from mlzoo.models.autoencoders import (
     build_pretrainable_cnn,
     build_pretrainable_mlp,
 )
+from mlzoo.models.elman import build_elman_network
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.rbf import build_rbf_network
@@ -29,6 +30,7 @@ __all__ = [
     "SharingEnsemble",
     "__version__",
     "attach_sharing_ensemble",
+    "build_elman_network",
     "build_joint_mlp",
     "build_mutual_mlp",
     "build_pretrainable_cnn",

@@ -7,6 +7,7 @@ from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
 from mlzoo.callbacks.ip_rate_scheduler import IPRateScheduler, linear_decay
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
 from mlzoo.callbacks.som_decay import SOMDecay
+from mlzoo.callbacks.stopping import Stagnation, TargetReached
 
 __all__ = [
     "AccuracyVoteWeights",
@@ -16,6 +17,8 @@ __all__ = [
     "IPRateScheduler",
     "LRShrink",
     "SOMDecay",
+    "Stagnation",
+    "TargetReached",
     "accuracy_vote_weights",
     "linear_decay",
     "shrink_counts",

@@ -1,11 +1,13 @@
 """Model builders."""
 
-from mlzoo.models import autoencoders, joint, mutual, rbf, sharing, som
+from mlzoo.models import autoencoders, cascade, elman, joint, mutual, rbf, sharing, som
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
     build_pretrainable_cnn,
     build_pretrainable_mlp,
 )
+from mlzoo.models.cascade import CascadeCorrelation
+from mlzoo.models.elman import ElmanNetwork, build_elman_network
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.rbf import RBFNetwork, build_rbf_network
@@ -19,6 +21,8 @@ from mlzoo.models.sharing import (
 from mlzoo.models.som import SelfOrganizingMap
 
 __all__ = [
+    "CascadeCorrelation",
+    "ElmanNetwork",
     "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
@@ -27,6 +31,9 @@ __all__ = [
     "SharingEnsemble",
     "attach_sharing_ensemble",
     "autoencoders",
+    "cascade",
+    "elman",
+    "build_elman_network",
     "build_joint_mlp",
     "build_mutual_mlp",
     "build_pretrainable_cnn",

@@ -1,5 +1,7 @@
 """KerasTuner HyperModels, one per builder (needs `pip install keras-tuner`)."""
 
+from mlzoo.tuning.cascade_hypermodel import CascadeCorrelationHyperModel
+from mlzoo.tuning.elman_hypermodel import ElmanNetworkHyperModel
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
 from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
 from mlzoo.tuning.rbf_hypermodel import RBFNetworkHyperModel
@@ -8,6 +10,8 @@ from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weig
 from mlzoo.tuning.som_hypermodel import SelfOrganizingMapHyperModel
 
 __all__ = [
+    "CascadeCorrelationHyperModel",
+    "ElmanNetworkHyperModel",
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
     "RBFNetworkHyperModel",
