@@ -1,6 +1,7 @@
 """Model builders."""
 
-from mlzoo.models import autoencoders, cascade, elman, joint, mutual, rbf, sharing, som
+from mlzoo.models import art, autoencoders, cascade, elman, joint, mutual, rbf, sharing, som
+from mlzoo.models.art import ART1, FuzzyART, FuzzyARTMAP
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
     build_pretrainable_cnn,
@@ -21,6 +22,9 @@ from mlzoo.models.sharing import (
 from mlzoo.models.som import SelfOrganizingMap
 
 __all__ = [
+    "ART1",
+    "FuzzyART",
+    "FuzzyARTMAP",
     "CascadeCorrelation",
     "ElmanNetwork",
     "GreedyPretrainer",
@@ -30,6 +34,7 @@ __all__ = [
     "SelfOrganizingMap",
     "SharingEnsemble",
     "attach_sharing_ensemble",
+    "art",
     "autoencoders",
     "cascade",
     "elman",

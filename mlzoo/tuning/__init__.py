@@ -1,5 +1,6 @@
 """KerasTuner HyperModels, one per builder (needs `pip install keras-tuner`)."""
 
+from mlzoo.tuning.art_hypermodel import FuzzyARTMAPHyperModel
 from mlzoo.tuning.cascade_hypermodel import CascadeCorrelationHyperModel
 from mlzoo.tuning.elman_hypermodel import ElmanNetworkHyperModel
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
@@ -12,6 +13,7 @@ from mlzoo.tuning.som_hypermodel import SelfOrganizingMapHyperModel
 __all__ = [
     "CascadeCorrelationHyperModel",
     "ElmanNetworkHyperModel",
+    "FuzzyARTMAPHyperModel",
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
     "RBFNetworkHyperModel",

@@ -1,0 +1,210 @@
+"""Fuzzy ART and Fuzzy ARTMAP against artlib: same data, parameters and order, side by side.
+
+For each dataset the models learn the training samples once, in the stored order: mlzoo's
+`FuzzyART` / `FuzzyARTMAP` at every batch size and steps_per_execution asked for, artlib's
+Python `FuzzyART` / `SimpleARTMAP(FuzzyART)` (the reference) and its C++ `FuzzyART` /
+`FuzzyARTMAP`. Reported: categories, the largest weight difference and the fraction of equal
+category assignments (`predict` of the first training samples after learning) against the
+reference, fit wall time and the speed ratio (mlzoo samples/s over artlib's). Compilation (XLA,
+numba) and tracing are warmed up before the timed fits. Writes JSON to --out and prints a
+markdown table. artlib is a benchmark-only extra, not a dependency of mlzoo.
+
+    python -m benchmarks.art_speed --data-dir ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks._timing import machine, write_json
+from mlzoo import datasets
+from mlzoo.models.art import FuzzyART, FuzzyARTMAP, complement_code
+
+DATASETS = {"digits": None, "letter": None, "fashion_mnist": 5000}  # name -> training samples
+CHECKED = 2000  # samples whose categories (and test classes) are compared: artlib's predict is slow
+
+
+def load(name: str, data_dir: str | None, samples: int | None):
+    """Training samples and up to CHECKED test samples, in [0, 1], float32, flattened."""
+    (x, y), (x_test, y_test) = datasets.load(name, data_dir, scale=True)
+    x, x_test = x.reshape(len(x), -1)[:samples], x_test.reshape(len(x_test), -1)[:CHECKED]
+    return x, y[:samples], np.clip(x_test, 0, 1), y_test[:CHECKED]
+
+
+def timed(fit) -> float:
+    start = time.perf_counter()
+    fit()
+    return time.perf_counter() - start
+
+
+def coded(x) -> np.ndarray:
+    """What artlib gets: our float32 features, complement-coded, as float64."""
+    return np.asarray(complement_code(x), "float64")
+
+
+def artlib_run(make, x, y, x_test, *, supervised: bool, reference: bool) -> dict:
+    """One artlib model: fit seconds and categories; for the reference, what is compared."""
+    labels = [y] if supervised else []
+    make().fit(coded(x[:64]), *[labels[0][:64]] if supervised else [])  # numba warm-up
+    model = make()
+    run = {"seconds": timed(lambda: model.fit(coded(x), *labels)), "categories": model.n_clusters}
+    if reference and supervised:
+        run["weights"] = np.array(model.module_a.W)
+        run["assignments"] = model.predict_ab(coded(x[:CHECKED]))[0]
+        run["test_classes"] = model.predict(coded(x_test))
+    elif reference:
+        run["weights"] = np.array(model.W)
+        run["assignments"] = model.predict(coded(x[:CHECKED]))
+    return run
+
+
+def artlib_runs(x, y, x_test, *, supervised: bool, params: dict) -> dict:
+    import artlib
+    from artlib.optimized.backends.cpp.FuzzyART import FuzzyART as CppFuzzyART
+
+    if supervised:
+        python = lambda: artlib.SimpleARTMAP(artlib.FuzzyART(**params))  # noqa: E731
+        cpp = lambda: artlib.FuzzyARTMAP(**params, backend="c++")  # noqa: E731
+    else:
+        python = lambda: artlib.FuzzyART(**params)  # noqa: E731
+        cpp = lambda: CppFuzzyART(**params)  # noqa: E731
+    kwargs = {"supervised": supervised}
+    return {
+        "python": artlib_run(python, x, y, x_test, reference=True, **kwargs),
+        "c++": artlib_run(cpp, x, y, x_test, reference=False, **kwargs),
+    }
+
+
+def mlzoo_run(make, x, y, x_test, *, batch_size: int, steps_per_execution: int) -> dict:
+    """Warm up on a full and the last partial batch, zero the state, then time a fit of `x`."""
+    model = make()
+    model.compile(steps_per_execution=steps_per_execution)
+    labels = y if model.supervised else None
+    head = batch_size + len(x) % batch_size
+    model.fit(x[:head], None if labels is None else labels[:head], batch_size=batch_size, verbose=0)
+    for variable in model.weights:
+        variable.assign(np.zeros(variable.shape, variable.dtype))
+    seconds = timed(lambda: model.fit(x, labels, batch_size=batch_size, verbose=0))
+    run = {"seconds": seconds, "categories": model.n_categories}
+    run["weights"] = model.committed_weights()
+    if model.supervised:
+        run["assignments"] = model.predict_categories(x[:CHECKED])
+        run["test_classes"] = model.predict(x_test, batch_size=256, verbose=0)
+    else:
+        run["assignments"] = model.predict(x[:CHECKED], batch_size=256, verbose=0)
+    return run
+
+
+def compare(name: str, model_name: str, data: tuple, args) -> list[dict]:
+    """Every (batch size, steps_per_execution) of one model against artlib's runs."""
+    x, y, x_test, y_test = data
+    supervised = model_name == "FuzzyARTMAP"
+    vigilance = args.artmap_vigilance if supervised else args.vigilance
+    params = {"rho": vigilance, "alpha": args.choice, "beta": 1.0}
+    reference = artlib_runs(x, y, x_test, supervised=supervised, params=params)
+    python, cpp = reference["python"], reference["c++"]
+
+    def make():
+        kwargs = {"max_categories": args.max_categories, "vigilance": vigilance}
+        if supervised:
+            return FuzzyARTMAP(x.shape[1], int(y.max()) + 1, choice=args.choice, **kwargs)
+        return FuzzyART(x.shape[1], choice=args.choice, **kwargs)
+
+    rows = []
+    for batch_size in args.batch_sizes:
+        for spe in args.steps_per_execution:
+            ours = mlzoo_run(make, x, y, x_test, batch_size=batch_size, steps_per_execution=spe)
+            same_shape = ours["weights"].shape == python["weights"].shape
+            difference = np.abs(ours["weights"] - python["weights"]).max() if same_shape else None
+            row = {
+                "dataset": name,
+                "model": model_name,
+                "samples": len(x),
+                "features": x.shape[1],
+                "vigilance": vigilance,
+                "batch_size": batch_size,
+                "steps_per_execution": spe,
+                "categories": ours["categories"],
+                "artlib_categories": python["categories"],
+                "artlib_cpp_categories": cpp["categories"],
+                "max_weight_difference": None if difference is None else float(difference),
+                "assignments_compared": len(ours["assignments"]),
+                "assignments_equal": float((ours["assignments"] == python["assignments"]).mean()),
+                "seconds": ours["seconds"],
+                "artlib_seconds": python["seconds"],
+                "artlib_cpp_seconds": cpp["seconds"],
+                "samples_per_second": len(x) / ours["seconds"],
+                "ratio_vs_artlib": python["seconds"] / ours["seconds"],
+                "ratio_vs_artlib_cpp": cpp["seconds"] / ours["seconds"],
+            }
+            if supervised:
+                row["test_accuracy"] = float((ours["test_classes"] == y_test).mean())
+                row["artlib_test_accuracy"] = float((python["test_classes"] == y_test).mean())
+            rows.append(row)
+            print(table_row(row), flush=True)
+    return rows
+
+
+HEADER = (
+    "| dataset (N × d) | model, ρ | batch | spe | categories: mlzoo / artlib / artlib C++ "
+    "| equal assignments | max Δw | mlzoo samples/s | artlib samples/s (Python / C++) "
+    "| speed ratio vs Python / C++ |\n|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def table_row(row: dict) -> str:
+    difference = row["max_weight_difference"]
+    difference = "n/a" if difference is None else f"{difference:.1e}"
+    python_rate = row["samples"] / row["artlib_seconds"]
+    cpp_rate = row["samples"] / row["artlib_cpp_seconds"]
+    return (
+        f"| {row['dataset']} ({row['samples']} × {row['features']}) | {row['model']}, "
+        f"{row['vigilance']} | {row['batch_size']} | {row['steps_per_execution']} | "
+        f"{row['categories']} / {row['artlib_categories']} / {row['artlib_cpp_categories']} | "
+        f"{row['assignments_equal']:.4f} | {difference} | {row['samples_per_second']:,.0f} | "
+        f"{python_rate:,.0f} / {cpp_rate:,.0f} | "
+        f"{row['ratio_vs_artlib']:.2f} / {row['ratio_vs_artlib_cpp']:.2f} |"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--vigilance", type=float, default=0.75, help="rho of Fuzzy ART")
+    parser.add_argument("--artmap-vigilance", type=float, default=0.5, help="rho of Fuzzy ARTMAP")
+    parser.add_argument("--choice", type=float, default=0.001, help="alpha (beta is 1)")
+    parser.add_argument("--max-categories", type=int, default=2048)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
+    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--samples", type=int, default=None, help="cap on training samples")
+    parser.add_argument("--quick", action="store_true", help="256 digits, batch 64: seconds")
+    parser.add_argument("--out", default="docs/results/art")
+    return parser
+
+
+def main(argv=None) -> dict:
+    args = parser().parse_args(argv)
+    if args.quick:
+        args.datasets, args.samples, args.batch_sizes, args.max_categories = (
+            ["digits"],
+            256,
+            [64],
+            256,
+        )
+    results = {"machine": machine(), "arguments": vars(args), "runs": []}
+    print(HEADER)
+    for name in args.datasets:
+        samples = min(filter(None, (DATASETS[name], args.samples)), default=None)
+        data = load(name, args.data_dir, samples)
+        for model_name in ("FuzzyART", "FuzzyARTMAP"):
+            results["runs"] += compare(name, model_name, data, args)
+    write_json(args.out, "art_speed.json", results)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""ART1 (Carpenter & Grossberg 1987): clustering of binary features."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from mlzoo.models.art._base import ARTModel
+
+
+@keras.saving.register_keras_serializable(package="mlzoo")
+class ART1(ARTModel):
+    """ART1 for binary input (Carpenter & Grossberg 1987), with the rules of artlib's `ART1`.
+
+    A category j is a bottom-up weight b_j and a top-down template t_j (the
+    two halves of its row of `category_weights`). For each binary sample I, in
+    order, with d = input_dim and ∧ the logical AND:
+
+        choice     T_j = I . b_j
+        match      M_j = |I ∧ t_j| / d
+        resonance  J = argmax_j T_j over committed j with M_j >= rho (ties: lowest j)
+        learning   t_J <- I ∧ t_J,   b_J <- L / (L - 1 + |t_J|) t_J
+        no J       commit t = I,  b = L / (L - 1 + d) I
+
+    As in artlib, M_j divides by d where the paper divides by |I|, and a new
+    category's bottom-up weights are scaled by d (the bound on an uncommitted
+    node's weights) until its first resonance. `predict` gives argmax_j T_j
+    over the committed categories (no vigilance).
+
+    Args:
+        input_dim: d, binary features per sample.
+        max_categories: capacity; `fit` raises a `ValueError` when a sample
+            needs one more category.
+        vigilance: rho in [0, 1].
+        uncommitted_bias: L >= 1 (artlib's `L`); larger favours larger templates.
+        **kwargs: `keras.Model` arguments (`name`).
+
+    Input shape `(N, input_dim)` of 0/1; `predict` output `(N,)` int32 categories.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = (np.random.default_rng(0).random((100, 16)) > 0.5).astype("float32")
+    >>> model = ART1(16, max_categories=100, vigilance=0.3, uncommitted_bias=2.0)
+    >>> model.compile()
+    >>> history = model.fit(x, verbose=0)
+    >>> model.predict(x, verbose=0).shape
+    (100,)
+    """
+
+    binary_input = True
+
+    def __init__(
+        self,
+        input_dim: int,
+        max_categories: int = 1000,
+        vigilance: float = 0.75,
+        uncommitted_bias: float = 2.0,
+        **kwargs,
+    ):
+        super().__init__(input_dim, max_categories, vigilance, **kwargs)
+        if isinstance(uncommitted_bias, bool) or not uncommitted_bias >= 1:
+            raise ValueError(
+                f"`uncommitted_bias` (L) must be a number >= 1; received "
+                f"uncommitted_bias={uncommitted_bias!r}."
+            )
+        self.uncommitted_bias = float(uncommitted_bias)
+
+    def _encode(self, x):
+        return tf.cast(x, tf.float32)
+
+    def _valid_features(self, x):
+        return tf.reduce_all((x == 0) | (x == 1))
+
+    def _rule_parameters(self) -> dict:
+        return {**super()._rule_parameters(), "uncommitted_bias": self.uncommitted_bias}
+
+    @staticmethod
+    def _choice_and_match(params, sample, block):
+        # float64 sums of float32 weights times 0/1 are exact: ties stay ties.
+        block, sample = tf.cast(block, tf.float64), tf.cast(sample, tf.float64)
+        bottom_up, top_down = tf.split(block, 2, axis=1)
+        choice = tf.linalg.matvec(bottom_up, sample)
+        return choice, tf.linalg.matvec(top_down, sample) / sample.shape[0]
+
+    @staticmethod
+    def _scaled(params, template, size):
+        bias = params["uncommitted_bias"]
+        scale = tf.math.divide_no_nan(bias, bias - 1 + size)  # 0 for L = 1 and an empty template
+        return tf.cast(tf.concat([scale * template, template], axis=0), tf.float32)
+
+    @staticmethod
+    def _new_category(params, sample):
+        sample = tf.cast(sample, tf.float64)
+        return ART1._scaled(params, sample, tf.constant(sample.shape[0], tf.float64))
+
+    @staticmethod
+    def _learned(params, sample, weight):
+        top_down = tf.cast(weight[sample.shape[0] :], tf.float64)
+        template = tf.cast(sample, tf.float64) * top_down
+        return ART1._scaled(params, template, tf.reduce_sum(template))
+
+    def get_config(self):
+        return {**super().get_config(), "uncommitted_bias": self.uncommitted_bias}

@@ -1,0 +1,219 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import mlzoo
+from mlzoo.models.art import ART1, FuzzyART, FuzzyARTMAP, complement_code
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """The first 256 training digits in [0, 1] (k/16: every sum is exact) and their classes."""
+    (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+    return x[:256].astype("float32"), y[:256]
+
+
+def fitted(model, x, y=None, steps_per_execution=1, **fit_kwargs):
+    model.compile(steps_per_execution=steps_per_execution)
+    if not isinstance(x, tf.data.Dataset):
+        fit_kwargs.setdefault("batch_size", 64)
+    model.fit(x, y, verbose=0, **fit_kwargs)
+    return model
+
+
+def state(model) -> list[np.ndarray]:
+    return [variable.numpy() for variable in model.weights]
+
+
+def test_complement_code():
+    np.testing.assert_array_equal(
+        complement_code(np.array([[0.25, 1.0]], "float32")), [[0.25, 1.0, 0.75, 0.0]]
+    )
+
+
+def test_fuzzy_art_worked_example():
+    # I1 = (.25,.75,.75,.25) commits w0 = I1. I2 = (.5,.5,.5,.5): |I2 ∧ w0| = 1.5,
+    # M = 1.5/2 = .75 >= .7, so w0 <- .5 (I2 ∧ w0) + .5 w0 = (.25,.625,.625,.25).
+    # I3 = (1,0,0,1): |I3 ∧ w0| = .5, M = .25 < .7: commits w1 = I3.
+    x = np.array([[0.25, 0.75], [0.5, 0.5], [1.0, 0.0]], "float32")
+    model = fitted(FuzzyART(2, max_categories=4, vigilance=0.7, choice=0.5, learning_rate=0.5), x)
+    assert model.n_categories == 2
+    expected = [[0.25, 0.625, 0.625, 0.25], [1.0, 0.0, 0.0, 1.0]]
+    np.testing.assert_array_equal(model.committed_weights(), expected)
+    # (.75, .25): T0 = .5/(.5+1.75) = .22 < T1 = 1/(.5+2) = .4
+    np.testing.assert_array_equal(model.predict(np.array([[0.75, 0.25]]), verbose=0), [1])
+
+
+def test_art1_worked_example():
+    # d = 4, L = 2. (1,1,0,0) commits t0 = (1,1,0,0), b0 = 2/(1+4) t0. (1,1,1,0): M0 = 2/4 >= .5,
+    # t0 unchanged, b0 = 2/(1+2) t0. (0,0,1,1): M0 = 0: commits t1, b1 = .4 t1.
+    x = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1]], "float32")
+    model = fitted(ART1(4, max_categories=4, vigilance=0.5, uncommitted_bias=2.0), x)
+    b0, b1 = 2 / 3, 0.4
+    expected = [[b0, b0, 0, 0, 1, 1, 0, 0], [0, 0, b1, b1, 0, 0, 1, 1]]
+    np.testing.assert_allclose(model.committed_weights(), expected, rtol=1e-7)
+    np.testing.assert_array_equal(model.predict(np.eye(4)[[0, 2]], verbose=0), [0, 1])
+
+
+@pytest.mark.parametrize("epsilon, categories", [(1e-10, 3), (0.0, 2)])
+def test_fuzzy_artmap_match_tracking(epsilon, categories):
+    # w0 = (.25,.75) class 0; (.75,.25) class 1: M0 = .5, wrong class, commits w1 (class 1).
+    # (.5,.5) class 1: T0 = T1, M0 = M1 = .75; w0 comes first (lower index), wrong class:
+    # rho <- .75 + epsilon, so w1 passes only with epsilon = 0 (MT+ of artlib).
+    x, y = np.array([[0.25], [0.75], [0.5]], "float32"), np.array([0, 1, 1])
+    model = fitted(FuzzyARTMAP(1, 2, max_categories=4, epsilon=epsilon), x, y)
+    assert model.n_categories == categories
+    np.testing.assert_array_equal(
+        model.category_labels.numpy()[:categories], [0, 1, 1][:categories]
+    )
+    np.testing.assert_array_equal(model.predict(x, verbose=0), y)
+    if epsilon == 0:
+        np.testing.assert_array_equal(model.committed_weights()[1], [0.5, 0.25])
+
+
+def test_identical_to_artlib(digits):
+    artlib = pytest.importorskip("artlib")
+    x, y = digits
+    coded = np.asarray(complement_code(x), "float64")
+    for rho, beta in ((0.75, 1.0), (0.6, 0.5)):
+        ours = fitted(FuzzyART(64, 256, vigilance=rho, choice=0.001, learning_rate=beta), x)
+        ours.fit(x, batch_size=64, epochs=1, verbose=0)  # a second presentation, as max_iter=2
+        theirs = artlib.FuzzyART(rho=rho, alpha=0.001, beta=beta).fit(coded, max_iter=2)
+        assert ours.n_categories == theirs.n_clusters
+        np.testing.assert_allclose(ours.committed_weights(), np.array(theirs.W), atol=1e-6)
+        np.testing.assert_array_equal(ours.predict(x, verbose=0), theirs.predict(coded))
+
+    for rho in (0.0, 0.7):
+        ours = fitted(FuzzyARTMAP(64, 10, 256, vigilance=rho), x, y)
+        theirs = artlib.SimpleARTMAP(artlib.FuzzyART(rho=rho, alpha=0.001, beta=1.0)).fit(coded, y)
+        assert ours.n_categories == theirs.n_clusters
+        np.testing.assert_array_equal(ours.committed_weights(), np.array(theirs.module_a.W))
+        mapped = [theirs.map[category] for category in range(theirs.n_clusters)]
+        np.testing.assert_array_equal(ours.category_labels.numpy()[: ours.n_categories], mapped)
+        categories, labels = theirs.predict_ab(coded)
+        np.testing.assert_array_equal(ours.predict_categories(x), categories)
+        np.testing.assert_array_equal(ours.predict(x, verbose=0), labels)
+
+    binary = (x > 0.5).astype("float32")
+    ours = fitted(ART1(64, 256, vigilance=0.2, uncommitted_bias=2.0), binary)
+    theirs = artlib.ART1(rho=0.2, L=2.0).fit(binary.astype("int64"))
+    assert ours.n_categories == theirs.n_clusters
+    np.testing.assert_allclose(ours.committed_weights(), np.array(theirs.W), rtol=1e-6)
+    np.testing.assert_array_equal(
+        ours.predict(binary, verbose=0), theirs.predict(binary.astype("int64"))
+    )
+
+
+@pytest.mark.parametrize("model_class", [FuzzyART, ART1, FuzzyARTMAP])
+def test_saves_and_reloads_without_custom_objects(model_class, digits, tmp_path):
+    x, y = digits
+    if model_class is ART1:
+        model, x = ART1(64, 256, vigilance=0.2), (x > 0.5).astype("float32")
+        fitted(model, x)
+    elif model_class is FuzzyART:
+        model = fitted(FuzzyART(64, 256, vigilance=0.7, learning_rate=0.5), x)
+    else:
+        model = fitted(FuzzyARTMAP(64, 10, 256, vigilance=0.5), x, y)
+    model.save(tmp_path / "art.keras")
+    restored = keras.models.load_model(tmp_path / "art.keras", safe_mode=True)
+    assert type(restored) is model_class
+    assert restored.get_config() == model.get_config()
+    assert restored.n_categories == model.n_categories
+    np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert restored.compiled
+
+
+def test_numpy_dataset_mirrored_and_steps_per_execution_agree(digits, mirrored_strategy):
+    x, y = digits[0][:195], digits[1][:195]  # the last batch of 3 splits 2 + 1 over the replicas
+
+    def trained(mode):
+        if mode == "mirrored":
+            with mirrored_strategy.scope():
+                model = FuzzyARTMAP(64, 10, 256, vigilance=0.6)
+            return fitted(model, x, y, epochs=2)
+        model = FuzzyARTMAP(64, 10, 256, vigilance=0.6)
+        if mode == "dataset":
+            return fitted(model, tf.data.Dataset.from_tensor_slices((x, y)).batch(64), epochs=2)
+        return fitted(model, x, y, epochs=2, steps_per_execution=32 if mode == "spe" else 1)
+
+    reference = state(trained("numpy"))
+    for mode in ("dataset", "mirrored", "spe"):
+        for ours, expected in zip(state(trained(mode)), reference, strict=True):
+            np.testing.assert_array_equal(ours, expected, err_msg=mode)
+
+
+def test_mixed_precision_keeps_float32_weights_and_results(digits):
+    x = digits[0]
+    reference = fitted(FuzzyART(64, 256, vigilance=0.7, learning_rate=0.5), x)
+    keras.config.set_dtype_policy("mixed_float16")
+    model = fitted(FuzzyART(64, 256, vigilance=0.7, learning_rate=0.5), x)
+    assert model.category_weights.dtype == "float32"
+    np.testing.assert_array_equal(model.committed_weights(), reference.committed_weights())
+    np.testing.assert_array_equal(model.predict(x, verbose=0), reference.predict(x, verbose=0))
+
+
+def test_capacity_exhausted_is_a_clear_error():
+    x = np.array([[0, 0], [1, 1], [0, 1], [1, 0], [0.5, 0.5], [0.2, 0.8]], "float32")
+    model = FuzzyART(2, max_categories=4, vigilance=0.9)
+    with pytest.raises(ValueError, match=r"max_categories=4.*vigilance=0.9.*Raise") as error:
+        fitted(model, x)
+    assert error.value.__cause__ is None and error.value.__context__ is None  # no TF traceback
+    assert model.n_categories == 4
+    np.testing.assert_array_equal(model.predict(x[:4], verbose=0), [0, 1, 2, 3])
+
+
+def test_rejects_bad_inputs(digits):
+    x, y = digits[0][:64], digits[1][:64]
+    model = fitted(FuzzyARTMAP(64, 10, 256), x, y)
+    with pytest.raises(ValueError, match=r"\[0, 1\].*MinMaxScaler"):
+        model.fit(x * 2, y, verbose=0)
+    bad = x.copy()
+    bad[3, 5] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.predict(bad, verbose=0)
+    with pytest.raises(ValueError, match="shape"):
+        model.fit(x[:, :10], y, verbose=0)
+    with pytest.raises(ValueError, match=r"integer classes in \[0, 9\]"):
+        model.fit(x, y + 10, verbose=0)
+    with pytest.raises(ValueError, match="one-hot"):
+        model.fit(x, np.full((64, 10), 0.1), verbose=0)
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(x, verbose=0)
+    with pytest.raises(ValueError, match="without labels"):
+        FuzzyART(64).fit(x, y, verbose=0)
+    with pytest.raises(ValueError, match="0 and 1"):
+        ART1(64).fit(x, verbose=0)
+    with pytest.raises(ValueError, match="resonance"):
+        FuzzyART(64).compile(optimizer="adam")
+    with pytest.raises(ValueError, match="fit"):
+        FuzzyART(64).predict(x, verbose=0)
+    # values inside a dataset are only seen in the traced step: still a plain ValueError
+    dataset = tf.data.Dataset.from_tensor_slices((x * 2, y)).batch(32)
+    with pytest.raises(ValueError, match=r"\[0, 1\].*MinMaxScaler") as error:
+        model.fit(dataset, verbose=0)
+    assert error.value.__context__ is None
+    dataset = tf.data.Dataset.from_tensor_slices((x, y + 10)).batch(32)
+    with pytest.raises(ValueError, match="classes"):
+        model.evaluate(dataset, verbose=0)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), y)  # learned nothing from them
+
+
+@pytest.mark.parametrize(
+    "build, match",
+    [
+        (lambda: FuzzyART(64, vigilance=1.5), "vigilance"),
+        (lambda: FuzzyART(64, vigilance=-0.1), "vigilance"),
+        (lambda: FuzzyART(64, choice=-1.0), "choice"),
+        (lambda: FuzzyART(64, learning_rate=0.0), "learning_rate"),
+        (lambda: FuzzyART(64, learning_rate=1.5), "learning_rate"),
+        (lambda: FuzzyART(0), "input_dim"),
+        (lambda: FuzzyART(64, max_categories=0), "max_categories"),
+        (lambda: ART1(64, uncommitted_bias=0.5), "uncommitted_bias"),
+        (lambda: FuzzyARTMAP(64, 0), "num_classes"),
+        (lambda: FuzzyARTMAP(64, 10, epsilon=-1.0), "epsilon"),
+    ],
+)
+def test_rejects_bad_hyper_parameters(build, match):
+    with pytest.raises(ValueError, match=match):
+        build()
