@@ -1,6 +1,18 @@
 """Model builders."""
 
-from mlzoo.models import art, autoencoders, cascade, elman, joint, mutual, rbf, sharing, som
+from mlzoo.models import (
+    art,
+    autoencoders,
+    cascade,
+    dbn,
+    elman,
+    joint,
+    mutual,
+    rbf,
+    rbm,
+    sharing,
+    som,
+)
 from mlzoo.models.art import ART1, FuzzyART, FuzzyARTMAP
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
@@ -12,6 +24,7 @@ from mlzoo.models.elman import ElmanNetwork, build_elman_network
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.rbf import RBFNetwork, build_rbf_network
+from mlzoo.models.rbm import RBM
 from mlzoo.models.sharing import (
     SharingEnsemble,
     attach_sharing_ensemble,
@@ -31,12 +44,14 @@ __all__ = [
     "JointMLP",
     "MutualMLP",
     "RBFNetwork",
+    "RBM",
     "SelfOrganizingMap",
     "SharingEnsemble",
     "attach_sharing_ensemble",
     "art",
     "autoencoders",
     "cascade",
+    "dbn",
     "elman",
     "build_elman_network",
     "build_joint_mlp",
@@ -50,6 +65,7 @@ __all__ = [
     "joint",
     "mutual",
     "rbf",
+    "rbm",
     "sharing",
     "som",
 ]

@@ -46,3 +46,9 @@ def require_tensorflow(model_name: str) -> None:
             f"{model_name} trains with a TensorFlow training step; set KERAS_BACKEND=tensorflow "
             f"(current backend: {keras.backend.backend()!r})."
         )
+
+
+def batch_features(data):
+    """The float32 inputs of a batch (labels of an (x, y) dataset element are ignored)."""
+    x = data[0] if isinstance(data, (tuple, list)) else data
+    return tf.cast(x, "float32")

@@ -6,6 +6,7 @@ from mlzoo.tuning.elman_hypermodel import ElmanNetworkHyperModel
 from mlzoo.tuning.joint_hypermodel import JointMLPHyperModel
 from mlzoo.tuning.mutual_hypermodel import MutualMLPHyperModel
 from mlzoo.tuning.rbf_hypermodel import RBFNetworkHyperModel
+from mlzoo.tuning.rbm_hypermodel import RBMHyperModel
 from mlzoo.tuning.saliency_hypermodel import SaliencyPretrainingHyperModel
 from mlzoo.tuning.sharing_hypermodel import SharingEnsembleHyperModel, loss_weights_for
 from mlzoo.tuning.som_hypermodel import SelfOrganizingMapHyperModel
@@ -17,6 +18,7 @@ __all__ = [
     "JointMLPHyperModel",
     "MutualMLPHyperModel",
     "RBFNetworkHyperModel",
+    "RBMHyperModel",
     "SaliencyPretrainingHyperModel",
     "SelfOrganizingMapHyperModel",
     "SharingEnsembleHyperModel",

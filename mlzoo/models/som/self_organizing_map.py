@@ -9,6 +9,7 @@ import tensorflow as tf
 from mlzoo._checks import check_array, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
 from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo.models._training import batch_features
 from mlzoo.models.som.grid import adjacent, gaussian_neighbourhood, grid_coordinates, u_matrix
 from mlzoo.models.som.init import init_codebook
 from mlzoo.models.som.schedules import DECAYS, decayed
@@ -180,12 +181,12 @@ class SelfOrganizingMap(CheckedInputs, keras.Model):
 
     def call(self, x):
         """Winner (row, col) of each sample, int32 (N, 2)."""
-        best = self._winners(_features(x))[1]
+        best = self._winners(batch_features(x))[1]
         return tf.stack([best // self._config["cols"], best % self._config["cols"]], axis=1)
 
     # -- training -----------------------------------------------------------------
     def train_step(self, data):
-        x = _features(data)
+        x = batch_features(data)
         best, quantization, far = self._errors(x)
         sigma, eta = self.current_rates()
         h = gaussian_neighbourhood(tf.gather(self.coords, best), self.coords, sigma)
@@ -209,7 +210,7 @@ class SelfOrganizingMap(CheckedInputs, keras.Model):
         }
 
     def test_step(self, data):
-        _, quantization, far = self._errors(_features(data))
+        _, quantization, far = self._errors(batch_features(data))
         self._qe_tracker.update_state(quantization)
         self._te_tracker.update_state(far)
         return {m.name: m.result() for m in self.metrics}
@@ -286,9 +287,3 @@ class SelfOrganizingMap(CheckedInputs, keras.Model):
                 "topographic_error"
             ]
         )
-
-
-def _features(data):
-    """The float32 inputs of a batch (labels of a (x, y) dataset element are ignored)."""
-    x = data[0] if isinstance(data, (tuple, list)) else data
-    return tf.cast(x, "float32")
