@@ -52,3 +52,21 @@ def batch_features(data):
     """The float32 inputs of a batch (labels of an (x, y) dataset element are ignored)."""
     x = data[0] if isinstance(data, (tuple, list)) else data
     return tf.cast(x, "float32")
+
+
+def add_state_weight(model, name: str, shape: tuple, dtype: str = "float32", initializer="zeros"):
+    """A non-trainable state variable (counter, codebook, chains) that the training step assigns.
+
+    Every replica computes the same new value, so under `tf.distribute` the
+    first replica's is kept (`aggregation="only_first_replica"`); float
+    variables are not autocast under mixed precision.
+    """
+    return model.add_weight(
+        shape=shape,
+        initializer=initializer,
+        dtype=dtype,
+        autocast=False,
+        trainable=False,
+        name=name,
+        aggregation="only_first_replica",
+    )

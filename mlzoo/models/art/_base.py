@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from mlzoo._checks import check_fraction, check_positive_int
 from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._training import require_tensorflow
+from mlzoo.models._training import add_state_weight, require_tensorflow
 from mlzoo.models.art import _inputs
 from mlzoo.models.art._presentation import categories, present_batch
 from mlzoo.models.art._search import first_max
@@ -40,23 +40,12 @@ class ARTModel(CheckedInputs, keras.Model):
         self.input_dim = check_positive_int("input_dim", input_dim)
         self.max_categories = check_positive_int("max_categories", max_categories)
         self.vigilance = check_fraction("vigilance", vigilance)
-        self.category_weights = self._state_weight(
-            "category_weights", (self.max_categories, 2 * self.input_dim), "float32"
+        self.category_weights = add_state_weight(
+            self, "category_weights", (self.max_categories, 2 * self.input_dim)
         )
-        self.category_count = self._state_weight("category_count", (), "int32")
-        self._status = self._state_weight("status", (), "int32")
+        self.category_count = add_state_weight(self, "category_count", (), "int32")
+        self._status = add_state_weight(self, "status", (), "int32")
         self.built = True
-
-    def _state_weight(self, name: str, shape: tuple, dtype: str):
-        # Every replica computes the same update: take the first one's.
-        return self.add_weight(
-            name=name,
-            shape=shape,
-            initializer="zeros",
-            dtype=dtype,
-            trainable=False,
-            aggregation="only_first_replica",
-        )
 
     @property
     def n_categories(self) -> int:

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from mlzoo._checks import check_non_negative, check_positive_int
+from mlzoo.models._training import add_state_weight
 from mlzoo.models.art._presentation import categories
 from mlzoo.models.art._search import first_max
 from mlzoo.models.art.fuzzy_art import FuzzyART
@@ -74,8 +75,8 @@ class FuzzyARTMAP(FuzzyART):
         super().__init__(input_dim, max_categories, vigilance, choice, learning_rate, **kwargs)
         self.num_classes = check_positive_int("num_classes", num_classes)
         self.epsilon = check_non_negative("epsilon", epsilon)
-        self.category_labels = self._state_weight(
-            "category_labels", (self.max_categories,), "int32"
+        self.category_labels = add_state_weight(
+            self, "category_labels", (self.max_categories,), "int32"
         )
         self._accuracy = keras.metrics.Mean(name="accuracy")
 

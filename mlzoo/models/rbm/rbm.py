@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from mlzoo._checks import check_array, check_positive_int, check_spec
 from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._training import batch_features
+from mlzoo.models._training import add_state_weight, batch_features
 from mlzoo.models.rbm.energy import (
     VISIBLE_TYPES,
     hidden_probabilities,
@@ -171,24 +171,9 @@ class RBM(CheckedInputs, keras.Model):
             autocast=False,
             name="hidden_bias",
         )
-        self.step = self.add_weight(
-            shape=(),
-            initializer="zeros",
-            dtype="int64",
-            trainable=False,
-            name="step",
-            aggregation="only_first_replica",
-        )
+        self.step = add_state_weight(self, "step", (), "int64")
         if persistent:
-            self.chains = self.add_weight(
-                shape=(persistent_chains, hidden),
-                initializer="zeros",
-                dtype="float32",
-                autocast=False,
-                trainable=False,
-                name="persistent_chains",
-                aggregation="only_first_replica",
-            )
+            self.chains = add_state_weight(self, "persistent_chains", (persistent_chains, hidden))
         self._reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         self._pll_tracker = keras.metrics.Mean(name="pseudo_log_likelihood")
         self.built = True

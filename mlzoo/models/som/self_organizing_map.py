@@ -9,7 +9,7 @@ import tensorflow as tf
 from mlzoo._checks import check_array, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
 from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._training import batch_features
+from mlzoo.models._training import add_state_weight, batch_features
 from mlzoo.models.som.grid import adjacent, gaussian_neighbourhood, grid_coordinates, u_matrix
 from mlzoo.models.som.init import init_codebook
 from mlzoo.models.som.schedules import DECAYS, decayed
@@ -113,30 +113,14 @@ class SelfOrganizingMap(CheckedInputs, keras.Model):
             "seed": seed,
         }
         self.coords = tf.constant(grid_coordinates(rows, cols))
-        self.codebook = self.add_weight(
-            shape=(rows * cols, input_dim),
+        self.codebook = add_state_weight(
+            self,
+            "codebook",
+            (rows * cols, input_dim),
             initializer=keras.initializers.Constant(codebook),
-            dtype="float32",
-            trainable=False,
-            name="codebook",
-            aggregation="only_first_replica",
         )
-        self.step = self.add_weight(
-            shape=(),
-            initializer="zeros",
-            dtype="float32",
-            trainable=False,
-            name="step",
-            aggregation="only_first_replica",
-        )
-        self.total_steps = self.add_weight(
-            shape=(),
-            initializer="ones",
-            dtype="float32",
-            trainable=False,
-            name="total_steps",
-            aggregation="only_first_replica",
-        )
+        self.step = add_state_weight(self, "step", ())
+        self.total_steps = add_state_weight(self, "total_steps", (), initializer="ones")
         self._qe_tracker = keras.metrics.Mean(name="quantization_error")
         self._te_tracker = keras.metrics.Mean(name="topographic_error")
         self.built = True
