@@ -11,6 +11,7 @@ import tensorflow as tf
 from mlzoo._checks import check_array, check_positive_int, check_spec
 from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import add_state_weight, batch_features
+from mlzoo.models._unsupervised import CompilesOnDemand, reject_labels
 from mlzoo.models.rbm.energy import (
     VISIBLE_TYPES,
     hidden_probabilities,
@@ -35,7 +36,7 @@ BERNOULLI_HINT = (
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class RBM(CheckedInputs, keras.Model):
+class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     """A restricted Boltzmann machine with `visible` and `hidden` units (Hinton et al. 2006).
 
     Energy (see `mlzoo.models.rbm.energy`), W of shape (visible, hidden):
@@ -313,8 +314,6 @@ class RBM(CheckedInputs, keras.Model):
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         """Train on unlabelled `x` (array or `tf.data`); compiles with `SGD(0.1)` if needed."""
-        if not self.compiled:
-            self.compile()
         replicas = self.distribute_strategy.num_replicas_in_sync
         chains = self._config["persistent_chains"]
         if self._config["persistent"] and chains % replicas:
@@ -326,16 +325,8 @@ class RBM(CheckedInputs, keras.Model):
             self._check_xy(validation_data, None, "validation")
         return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        if not self.compiled:
-            self.compile()
-        return super().evaluate(x, y, *args, **kwargs)
-
     def _check_xy(self, x, y, where: str) -> None:
-        if y is not None:
-            raise ValueError(
-                f"RBM.{where} takes no labels (the RBM is unsupervised); call {where}(x)."
-            )
+        reject_labels("RBM", y, where)
         name, visible = f"{where} x", self._config["visible"]
         if isinstance(x, tf.data.Dataset):
             spec = x.element_spec

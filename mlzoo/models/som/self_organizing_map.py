@@ -10,13 +10,14 @@ from mlzoo._checks import check_array, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
 from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import add_state_weight, batch_features
+from mlzoo.models._unsupervised import CompilesOnDemand, reject_labels
 from mlzoo.models.som.grid import adjacent, gaussian_neighbourhood, grid_coordinates, u_matrix
 from mlzoo.models.som.init import init_codebook
 from mlzoo.models.som.schedules import DECAYS, decayed
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class SelfOrganizingMap(CheckedInputs, keras.Model):
+class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
     """A rows x cols map of units with weights w_j in R^d (BP lecture, "SOM").
 
     Each training batch finds every sample's winner c(b) = argmin_j ||x_b - w_j||
@@ -215,24 +216,14 @@ class SelfOrganizingMap(CheckedInputs, keras.Model):
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
         """Train on unlabelled `x` (array or `tf.data`); adds a `SOMDecay` unless one is given."""
-        if not self.compiled:
-            self.compile()
         callbacks = list(callbacks or [])
         if not any(isinstance(callback, SOMDecay) for callback in callbacks):
             callbacks.append(SOMDecay())
         return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
 
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        if not self.compiled:
-            self.compile()
-        return super().evaluate(x, y, *args, **kwargs)
-
     def _check_xy(self, x, y, where: str) -> None:
-        if y is not None:
-            raise ValueError(
-                f"SelfOrganizingMap.{where} takes no labels (the map is unsupervised); call "
-                f"{where}(x). To see where classes land, use hit_map(x[y == k])."
-            )
+        hint = " To see where classes land, use hit_map(x[y == k])."
+        reject_labels("SelfOrganizingMap", y, where, hint)
         check_array("x", x, last_dim=self._config["input_dim"])
 
     # -- reading the map ------------------------------------------------------------
