@@ -3,7 +3,17 @@
 >>> from mlzoo import build_mutual_mlp
 """
 
-from mlzoo import callbacks, constraints, datasets, layers, losses, models, saliency, visualization
+from mlzoo import (
+    callbacks,
+    constraints,
+    datasets,
+    layers,
+    losses,
+    models,
+    regularization,
+    saliency,
+    visualization,
+)
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
     build_pretrainable_cnn,
@@ -45,6 +55,7 @@ __all__ = [
     "layers",
     "losses",
     "models",
+    "regularization",
     "saliency",
     "visualization",
 ]

@@ -6,6 +6,7 @@ from mlzoo.callbacks.alternating_direction import AlternatingDirection
 from mlzoo.callbacks.conversion_rate_scheduler import ConversionRateScheduler
 from mlzoo.callbacks.ip_rate_scheduler import IPRateScheduler, linear_decay
 from mlzoo.callbacks.lr_shrink import LRShrink, shrink_counts
+from mlzoo.callbacks.plateau_perturbation import PlateauPerturbation
 from mlzoo.callbacks.som_decay import SOMDecay
 from mlzoo.callbacks.stopping import Stagnation, TargetReached
 
@@ -16,6 +17,7 @@ __all__ = [
     "ConversionRateScheduler",
     "IPRateScheduler",
     "LRShrink",
+    "PlateauPerturbation",
     "SOMDecay",
     "Stagnation",
     "TargetReached",
