@@ -14,6 +14,12 @@ def check_positive_int(name: str, value) -> int:
     return int(value)
 
 
+def check_choice(name: str, value, choices: tuple) -> None:
+    """Raise `ValueError` naming `name` unless `value` is one of `choices`."""
+    if value not in choices:
+        raise ValueError(f"`{name}` must be one of {choices}; received {name}={value!r}.")
+
+
 def check_hidden_units(hidden_units) -> list[int]:
     """Widths of the hidden layers from an int or a non-empty sequence of positive ints."""
     widths = hidden_units if isinstance(hidden_units, (list, tuple)) else [hidden_units]

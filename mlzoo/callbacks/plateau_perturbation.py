@@ -7,7 +7,7 @@ import numbers
 import keras
 import numpy as np
 
-from mlzoo._checks import check_positive_int
+from mlzoo._checks import check_choice, check_non_negative, check_positive_int
 
 _NOISE_MODES = ("relative", "absolute")
 
@@ -98,16 +98,10 @@ class PlateauPerturbation(keras.callbacks.Callback):
         super().__init__()
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"`monitor` must be a non-empty string; received {monitor!r}.")
-        if mode not in ("min", "max"):
-            raise ValueError(f"`mode` must be 'min' or 'max'; received mode={mode!r}.")
-        if noise not in _NOISE_MODES:
-            raise ValueError(f"`noise` must be one of {_NOISE_MODES}; received noise={noise!r}.")
+        check_choice("mode", mode, ("min", "max"))
+        check_choice("noise", noise, _NOISE_MODES)
         if not _is_real(scale) or not 0 < scale < np.inf:
             raise ValueError(f"`scale` must be a positive number; received scale={scale!r}.")
-        if not _is_real(min_delta) or not 0 <= min_delta < np.inf:
-            raise ValueError(
-                f"`min_delta` must be a non-negative number; received min_delta={min_delta!r}."
-            )
         if not _is_real(decay) or not 0 < decay <= 1:
             raise ValueError(f"`decay` must be in (0, 1]; received decay={decay!r}.")
         if max_perturbations is not None and (
@@ -123,7 +117,8 @@ class PlateauPerturbation(keras.callbacks.Callback):
             raise TypeError(f"`seed` must be None or an integer; received seed={seed!r}.")
         self.monitor, self.mode, self.noise = monitor, mode, noise
         self.patience = check_positive_int("patience", patience)
-        self.min_delta, self.scale, self.decay = float(min_delta), float(scale), float(decay)
+        self.min_delta = check_non_negative("min_delta", min_delta)
+        self.scale, self.decay = float(scale), float(decay)
         self.revert_after = (
             None if revert_after is None else check_positive_int("revert_after", revert_after)
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from mlzoo._checks import check_choice, check_positive_int
+
 
 class Stagnation(keras.callbacks.Callback):
     """Stop when `monitor` has improved by less than a fraction in `patience` epochs.
@@ -26,15 +28,13 @@ class Stagnation(keras.callbacks.Callback):
         mode: str = "min",
     ):
         super().__init__()
-        if mode not in ("min", "max"):
-            raise ValueError(f"`mode` must be 'min' or 'max'; received mode={mode!r}.")
-        if int(patience) != patience or patience < 1:
-            raise ValueError(f"`patience` must be a positive integer; received {patience!r}.")
+        check_choice("mode", mode, ("min", "max"))
         if not 0 <= min_relative_change < 1:
             raise ValueError(
                 f"`min_relative_change` must be in [0, 1); received {min_relative_change!r}."
             )
-        self.monitor, self.patience, self.mode = monitor, int(patience), mode
+        self.monitor, self.mode = monitor, mode
+        self.patience = check_positive_int("patience", patience)
         self.min_relative_change = float(min_relative_change)
 
     def on_train_begin(self, logs=None):
@@ -64,8 +64,7 @@ class TargetReached(keras.callbacks.Callback):
 
     def __init__(self, monitor: str, target: float, mode: str = "max"):
         super().__init__()
-        if mode not in ("min", "max"):
-            raise ValueError(f"`mode` must be 'min' or 'max'; received mode={mode!r}.")
+        check_choice("mode", mode, ("min", "max"))
         self.monitor, self.target, self.mode = monitor, float(target), mode
 
     def on_train_begin(self, logs=None):

@@ -7,7 +7,7 @@ import math
 import keras
 from keras import ops
 
-from mlzoo._checks import check_positive_int
+from mlzoo._checks import check_choice, check_positive_int
 
 _KINDS = ("dense", "conv")
 
@@ -71,8 +71,7 @@ class SaliencyReconstructionHead(keras.layers.Layer):
                 f"axis; received target_shape={target_shape!r}."
             )
         self.target_shape = tuple(check_positive_int("target_shape", d) for d in target_shape)
-        if kind not in _KINDS:
-            raise ValueError(f"`kind` must be one of {_KINDS}; received kind={kind!r}.")
+        check_choice("kind", kind, _KINDS)
         if kind == "conv" and len(self.target_shape) == 1:
             raise ValueError(
                 "`kind='conv'` needs a spatial target (H, W) or (H, W, C); received "

@@ -8,6 +8,7 @@ import keras
 import keras_tuner
 import numpy as np
 
+from mlzoo._checks import check_choice
 from mlzoo.models.autoencoders.classifier import PretrainableClassifier
 from mlzoo.models.autoencoders.plan import METHODS
 from mlzoo.models.autoencoders.pretrainer import GreedyPretrainer
@@ -56,8 +57,7 @@ class SaliencyPretrainingHyperModel(keras_tuner.HyperModel):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if method not in METHODS:
-            raise ValueError(f"`method` must be one of {METHODS}; received method={method!r}.")
+        check_choice("method", method, METHODS)
         if method != "dae" and saliency is None:
             raise ValueError(f"The '{method}' method needs the unlabelled images' `saliency` maps.")
         self.input_shape = tuple(input_shape)

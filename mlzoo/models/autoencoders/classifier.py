@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import keras
 
-from mlzoo._checks import check_fraction, check_hidden_units, check_positive_int
+from mlzoo._checks import check_choice, check_fraction, check_hidden_units, check_positive_int
 from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._rebuilt_functional import RebuiltFunctional
 from mlzoo.models.sharing.sharing_ensemble import check_inputs
@@ -65,8 +65,7 @@ class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
         dropout: float = 0.0,
         **kwargs,
     ):
-        if kind not in KINDS:
-            raise ValueError(f"`kind` must be one of {KINDS}; received kind={kind!r}.")
+        check_choice("kind", kind, KINDS)
         shape = tuple(check_positive_int("input_shape", d) for d in input_shape)
         if len(shape) not in (2, 3):
             raise ValueError(

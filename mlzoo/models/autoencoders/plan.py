@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlzoo._checks import check_non_negative, check_positive_int
+from mlzoo._checks import check_choice, check_non_negative, check_positive_int
 
 METHODS = ("dae", "foreground", "saliency_first", "saliency_all", "dual_path")
 
@@ -48,8 +48,7 @@ def stage_plans(
     >>> [p.saliency_weight for p in stage_plans("dual_path", 3)]
     [1.0, 0.9, 0.8]
     """
-    if method not in METHODS:
-        raise ValueError(f"`method` must be one of {METHODS}; received method={method!r}.")
+    check_choice("method", method, METHODS)
     num_layers = check_positive_int("num_layers", num_layers)
     lam = check_non_negative("saliency_weight", saliency_weight)
     decay = check_non_negative("saliency_weight_decay", saliency_weight_decay)

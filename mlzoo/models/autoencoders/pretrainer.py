@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from mlzoo._checks import (
+    check_choice,
     check_fraction,
     check_non_negative,
     check_positive_int,
@@ -98,10 +99,8 @@ class GreedyPretrainer:
         verbose="auto",
         seed: int | None = None,
     ):
-        if method not in METHODS:
-            raise ValueError(f"`method` must be one of {METHODS}; received method={method!r}.")
-        if noise not in NOISES:
-            raise ValueError(f"`noise` must be one of {NOISES}; received noise={noise!r}.")
+        check_choice("method", method, METHODS)
+        check_choice("noise", noise, NOISES)
         if noise == "mask":
             check_fraction("noise_level", noise_level, high=0.99)
         else:

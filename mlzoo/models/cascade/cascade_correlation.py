@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_array, check_positive_int
+from mlzoo._checks import check_array, check_choice, check_positive_int
 from mlzoo.callbacks.stopping import Stagnation, TargetReached
 from mlzoo.models.cascade.candidates import CandidatePool
 from mlzoo.models.cascade.network import cascade_network
@@ -88,11 +88,7 @@ class CascadeCorrelation:
     ):
         self.input_dim = check_positive_int("input_dim", input_dim)
         self.output_dim = check_positive_int("output_dim", output_dim)
-        if output_activation not in _LOSSES:
-            raise ValueError(
-                f"`output_activation` must be one of {tuple(_LOSSES)}; "
-                f"received {output_activation!r}."
-            )
+        check_choice("output_activation", output_activation, tuple(_LOSSES))
         if output_activation == "linear" and target_accuracy is not None:
             target_accuracy = None  # regression: only `target_loss` applies
         keras.activations.get(hidden_activation)  # raises on an unknown name

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_array, check_fraction, check_positive_int
+from mlzoo._checks import check_array, check_choice, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
 from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import add_state_weight, batch_features
@@ -94,8 +94,7 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
             check_fraction(name, value)
             if value == 0:
                 raise ValueError(f"`{name}` must be in (0, 1]; received {name}=0.")
-        if decay not in DECAYS:
-            raise ValueError(f"`decay` must be one of {DECAYS}; received decay={decay!r}.")
+        check_choice("decay", decay, DECAYS)
         if x_init is None:
             codebook = np.random.default_rng(seed).random((rows * cols, input_dim), "float32")
         else:
