@@ -14,15 +14,20 @@ from mlzoo import (
     saliency,
     visualization,
 )
+from mlzoo.models import ZooModel
+from mlzoo.models.art import ART1, FuzzyART, FuzzyARTMAP
 from mlzoo.models.autoencoders import (
     GreedyPretrainer,
+    PretrainableClassifier,
     build_pretrainable_cnn,
     build_pretrainable_mlp,
 )
-from mlzoo.models.elman import build_elman_network
+from mlzoo.models.cascade import CascadeCorrelation
+from mlzoo.models.elman import ElmanNetwork, build_elman_network
 from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
-from mlzoo.models.rbf import build_rbf_network
+from mlzoo.models.rbf import RBFNetwork, build_rbf_network
+from mlzoo.models.rbm import RBM
 from mlzoo.models.sharing import (
     SharingEnsemble,
     attach_sharing_ensemble,
@@ -30,14 +35,25 @@ from mlzoo.models.sharing import (
     build_sharing_ensemble_mlp,
     build_sharing_ensemble_rnn,
 )
+from mlzoo.models.som import SelfOrganizingMap
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ART1",
+    "CascadeCorrelation",
+    "ElmanNetwork",
+    "FuzzyART",
+    "FuzzyARTMAP",
     "GreedyPretrainer",
     "JointMLP",
     "MutualMLP",
+    "PretrainableClassifier",
+    "RBFNetwork",
+    "RBM",
+    "SelfOrganizingMap",
     "SharingEnsemble",
+    "ZooModel",
     "__version__",
     "attach_sharing_ensemble",
     "build_elman_network",

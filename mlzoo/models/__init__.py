@@ -1,4 +1,4 @@
-"""Model builders."""
+"""Every mlzoo model: the `ZooModel` base, the registry (`names`, `get`) and the families."""
 
 from mlzoo.models import (
     art,
@@ -32,9 +32,16 @@ from mlzoo.models.sharing import (
     build_sharing_ensemble_mlp,
     build_sharing_ensemble_rnn,
 )
+from mlzoo.models.registry import get, names, register
 from mlzoo.models.som import SelfOrganizingMap
+from mlzoo.models.zoo_model import DirectedMean, ZooModel
 
 __all__ = [
+    "DirectedMean",
+    "ZooModel",
+    "get",
+    "names",
+    "register",
     "ART1",
     "FuzzyART",
     "FuzzyARTMAP",

@@ -5,25 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
-import tensorflow as tf
 
 from mlzoo._checks import (
-    check_array,
     check_hidden_units,
     check_non_negative,
     check_positive_int,
-    check_spec,
+    check_sample_shape,
 )
 from mlzoo.layers._adaptive_activation import AdaptiveActivation
 from mlzoo.layers.adaptive_sigmoid import AdaptiveSigmoid
 from mlzoo.layers.adaptive_tanh import AdaptiveTanh
-from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo.losses.squared_error import SquaredError
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 ADAPTIVE_LAYERS = {"sigmoid": AdaptiveSigmoid, "tanh": AdaptiveTanh}
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class JointMLP(CheckedInputs, keras.Model):
+class JointMLP(ZooModel):
     """The network of figure 3.1 of the joint-learning seed, any depth.
 
     `x -> [Dense(h_i) -> Adaptive(rule)]* -> Dense(output_dim) -> Adaptive(rule)`:
@@ -103,50 +103,23 @@ class JointMLP(CheckedInputs, keras.Model):
             )(h)
         super().__init__(inputs=x, outputs=scores, **kwargs)
         self.input_dim, self.output_dim = input_dim, output_dim
-        self.hidden_units = hidden_units if isinstance(hidden_units, int) else list(widths)
-        self.rule, self.activation, self.ip_rate = rule, activation, ip_rate
-        self.output_activation, self.target_mean = output_activation, target_mean
-        self.l2, self.kernel_initializer = l2, kernel_initializer
+        self.rule, self.activation = rule, activation
 
     @property
     def adaptive_layers(self) -> list:
         """The adaptive activation layers, input side first."""
         return [layer for layer in self.layers if isinstance(layer, AdaptiveActivation)]
 
-    def get_config(self):
+    def compile_defaults(self) -> dict:
+        """SGD(0.1, momentum 0.9) on the seed's squared error (eq. 3.4)."""
         return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "input_dim": self.input_dim,
-            "hidden_units": self.hidden_units,
-            "output_dim": self.output_dim,
-            "rule": self.rule,
-            "activation": self.activation,
-            "ip_rate": self.ip_rate,
-            "output_activation": self.output_activation,
-            "target_mean": self.target_mean,
-            "l2": self.l2,
-            "kernel_initializer": keras.saving.serialize_keras_object(
-                keras.initializers.get(self.kernel_initializer)
-            ),
+            "optimizer": keras.optimizers.SGD(0.1, momentum=0.9),
+            "loss": SquaredError(),
         }
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["kernel_initializer"] = keras.initializers.get(config["kernel_initializer"])
-        return cls(**config)
-
-    # ------------------------------------------------------------ input checks
-    def _check_xy(self, x, y, where: str):
-        if isinstance(x, tf.data.Dataset):
-            spec = x.element_spec
-            if isinstance(spec, (tuple, list)) and spec:
-                check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
-            return
-        check_array(f"{where} x", x, last_dim=self.input_dim)
+    def check_data(self, x, y, where: str) -> None:
         if y is not None:
-            check_array(f"{where} y", y, last_dim=self.output_dim, hint=_LABEL_HINT)
+            check_sample_shape(f"{where} y", y, (self.output_dim,), _LABEL_HINT)
 
 
 _LABEL_HINT = (
@@ -155,6 +128,7 @@ _LABEL_HINT = (
 )
 
 
+@register("joint_mlp")
 def build_joint_mlp(
     input_dim: int,
     hidden_units: int | Sequence[int],

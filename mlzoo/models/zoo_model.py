@@ -1,0 +1,344 @@
+"""`ZooModel`: the one contract every mlzoo model follows."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+# The container Keras' monitors (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau) search
+# for a metric's direction in mode="auto"; Keras offers no public route for it.
+from keras.src.trainers.compile_utils import MetricsList
+
+from mlzoo import _checks
+
+_DIRECTIONS = {"min": "down", "max": "up"}
+
+
+class DirectedMean(keras.metrics.Mean):
+    """A running mean that tells Keras' monitors whether lower or higher is better.
+
+    Args:
+        name: the log key.
+        direction: "min" (an error, a loss) or "max" (an accuracy, a likelihood).
+    """
+
+    def __init__(self, name: str, direction: str = "min", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        _checks.check_choice("direction", direction, tuple(_DIRECTIONS))
+        self.direction = direction
+        self._direction = _DIRECTIONS[direction]  # the attribute Keras' monitors read
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "direction": self.direction}
+
+
+class _Trackers(MetricsList):
+    """The model's own metrics, in the container Keras' monitors look into."""
+
+    def result(self) -> dict:
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+class ZooModel(keras.Model):
+    """Base of every mlzoo model: one config, compile, input and logging convention.
+
+    A subclass gets, without writing them:
+
+    - **config**: `get_config` returns the constructor's arguments (captured at
+      construction, Keras objects serialized), `from_config` calls the
+      constructor with them. Arguments that only initialise weights (data,
+      e.g. `x_init`) are listed in `config_exclude`.
+    - **compile**: `compile()` fills what the user leaves out from
+      `compile_defaults()`; `fit`/`evaluate` compile with the defaults when the
+      user has not. Models that learn without an optimizer or loss set
+      `uses_optimizer` / `uses_loss` to False and passing one is an error.
+      Family-specific compile arguments are consumed in `configure_compile`.
+      The compile arguments are saved and restored with the model.
+    - **inputs**: `fit`, `evaluate` and `predict` check arrays (at least one
+      row, numeric, finite, magnitudes that cannot overflow float32, the
+      feature shape `feature_shape`, matching row counts, sample weights) and
+      the family's own rules (`check_data`) before Keras traces anything; a
+      `tf.data.Dataset` has its element spec checked and every batch checked
+      for NaN/inf as it streams (`check_dataset_values`). Every mistake is a
+      `ValueError` naming the argument and the fix.
+    - **logs**: metrics made with `add_tracker(name, direction)` carry their
+      direction, so `EarlyStopping(monitor=...)` works in `mode="auto"`.
+    - **summary**, **export**: `summary()` lists every weight, also those held
+      outside layers; `export()` needs no prior call.
+
+    Subclasses set `feature_shape` (non-functional models) and may override
+    `check_data`, `compile_defaults` and `configure_compile`; register the
+    builder with `mlzoo.models.registry.register`.
+    """
+
+    #: constructor arguments left out of `get_config` (they only initialise weights).
+    config_exclude: ClassVar[tuple[str, ...]] = ()
+    #: whether `compile` takes an optimizer / a loss.
+    uses_optimizer: ClassVar[bool] = True
+    uses_loss: ClassVar[bool] = True
+    #: compile arguments of the family beyond Keras' own (consumed by `configure_compile`).
+    compile_extras: ClassVar[tuple[str, ...]] = ()
+    #: whether `fit`/`evaluate` honour `sample_weight` (else passing one is an error).
+    supports_sample_weight: ClassVar[bool] = True
+    #: whether `fit` takes labels.
+    supervised: ClassVar[bool] = True
+    #: check every batch of a `tf.data.Dataset` for NaN/inf (set False on an instance to opt out).
+    check_dataset_values: bool = True
+
+    def __new__(cls, *args, **kwargs):
+        model = super().__new__(cls, *args, **kwargs)
+        model._constructor_args = _bound_arguments(cls, args, kwargs)
+        return model
+
+    # ------------------------------------------------------------------ config
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable}
+        for key, value in self._constructor_args.items():
+            if key not in self.config_exclude and key not in config:
+                config[key] = keras.saving.serialize_keras_object(value)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**{key: keras.saving.deserialize_keras_object(v) for key, v in config.items()})
+
+    # ------------------------------------------------------------------ compile
+    def compile_defaults(self) -> dict:
+        """Compile arguments used where the user passes none (fresh objects per call)."""
+        return {"optimizer": "rmsprop"} if self.uses_optimizer else {}
+
+    def configure_compile(self, args: dict) -> dict:
+        """Consume the family's own compile arguments; return those for `keras.Model.compile`."""
+        return args
+
+    def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
+        """`keras.Model.compile`, with the model's defaults for what is left out."""
+        name = type(self).__name__
+        for arg, value, used in (
+            ("optimizer", optimizer, self.uses_optimizer),
+            ("loss", loss, self.uses_loss),
+        ):
+            if value is not None and not used:
+                raise ValueError(
+                    f"{name} does not learn by a gradient {arg}: call compile() without "
+                    f"`{arg}`; received {arg}={value!r}."
+                )
+        given = {"optimizer": optimizer, "loss": loss, "metrics": metrics, **kwargs}
+        given = {key: value for key, value in given.items() if value is not None}
+        self._compile_args = {**self.compile_defaults(), **given}  # what a reload repeats
+        super().compile(**self.configure_compile(dict(self._compile_args)))
+
+    def get_compile_config(self) -> dict | None:
+        if not self.compiled:
+            return None
+        return keras.saving.serialize_keras_object(self._compile_args)
+
+    def compile_from_config(self, config: dict) -> None:
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.uses_optimizer and self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def _compile_if_needed(self) -> None:
+        if not self.compiled:
+            self.compile()
+
+    # ------------------------------------------------------------------ logs
+    def add_tracker(self, name: str, direction: str = "min") -> DirectedMean:
+        """A running mean logged as `name` whose direction Keras' monitors can read."""
+        if "_trackers" not in self.__dict__:
+            self._trackers = _Trackers([], name="trackers")
+        tracker = DirectedMean(name, direction)
+        self._trackers.metrics.append(tracker)
+        return tracker
+
+    @property
+    def metrics(self):
+        own = self.__dict__.get("_trackers")
+        if own is None:
+            return super().metrics
+        names = {metric.name for metric in own.metrics}
+        return [own] + [m for m in super().metrics if m is not own and m.name not in names]
+
+    # ------------------------------------------------------------------ inputs
+    @property
+    def feature_shape(self) -> tuple:
+        """Shape of one input sample (without the batch axis); `None` = any size."""
+        inputs = getattr(self, "inputs", None)
+        if inputs:
+            return tuple(inputs[0].shape[1:])
+        raise NotImplementedError(f"{type(self).__name__} must define `feature_shape`.")
+
+    def check_data(self, x, y, where: str) -> None:
+        """The family's own rules (value range, label format, ...).
+
+        Called after the generic checks with numpy arrays, or with the
+        `tf.TensorSpec`s of a dataset's elements (then check what a spec shows:
+        ranks and widths). `y` is None for `predict` and unsupervised models;
+        `where` is "fit", "validation", "evaluate" or "predict".
+        """
+
+    def _checked(self, where: str, x, y, sample_weight=None):
+        """Check one (x, y, sample_weight) triple; returns x (a dataset gets a value guard)."""
+        name = type(self).__name__
+        if isinstance(x, tf.data.Dataset):
+            if y is not None:
+                raise ValueError(
+                    f"`{where}` received a tf.data.Dataset and `y`: a dataset carries its own "
+                    "labels; pass them inside its elements as (x, y)."
+                )
+            x_spec, y_spec, w_spec = _element_parts(x.element_spec)
+            if w_spec is not None and not self.supports_sample_weight:
+                _checks.reject_sample_weight(name, where)
+            if y_spec is not None and not self.supervised and where != "predict":
+                _checks.reject_labels(name, where)
+            _checks.check_spec_shape(f"{where} x", x_spec, self.feature_shape)
+            self.check_data(x_spec, y_spec, where)
+            return _checks.guard_dataset(x, where) if self.check_dataset_values else x
+        if not hasattr(x, "shape") and not isinstance(x, list):
+            return x  # a generator or PyDataset: Keras' own path
+        x_values = _checks.check_batch(f"{where} x", x, self.feature_shape)
+        if y is not None:
+            if not self.supervised:
+                _checks.reject_labels(name, where)
+            y_values = _checks.check_batch(f"{where} y", y, None, rows=len(x_values))
+        else:
+            y_values = None
+            if self.supervised and where in ("fit", "evaluate", "validation"):
+                raise ValueError(f"{name}.{where} needs labels: call {where}(x, y).")
+        if sample_weight is not None:
+            if not self.supports_sample_weight:
+                _checks.reject_sample_weight(name, where)
+            _checks.check_sample_weight(f"{where} sample_weight", sample_weight, len(x_values))
+        self.check_data(x_values, y_values, where)
+        return x
+
+    def _run(self, where: str, method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except tf.errors.InvalidArgumentError as error:
+            message = _checks.guard_message(error)
+            if message is None:
+                raise
+            raise ValueError(message) from None
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        call = _bind(keras.Model.fit, x, y, *args, **kwargs)
+        self._compile_if_needed()
+        if call.get("class_weight") is not None and not self.supports_sample_weight:
+            _checks.reject_sample_weight(type(self).__name__, "fit", "class_weight")
+        call["x"] = self._checked("fit", call["x"], call.get("y"), call.get("sample_weight"))
+        validation = call.get("validation_data")
+        if validation is not None:
+            if isinstance(validation, tf.data.Dataset):
+                call["validation_data"] = self._checked("validation", validation, None)
+            else:
+                parts = list(validation) + [None] * (3 - len(validation))
+                self._checked("validation", *parts[:3])
+        counter = _BatchCounter()
+        call["callbacks"] = [*(call.get("callbacks") or []), counter]
+        history = self._run("fit", super().fit, **call)
+        if counter.epochs and not counter.batches:
+            raise ValueError(
+                f"{type(self).__name__}.fit received no batches: the dataset is empty. Check "
+                "its filters and `take`/`skip` sizes."
+            )
+        return history
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        call = _bind(keras.Model.evaluate, x, y, *args, **kwargs)
+        self._compile_if_needed()
+        call["x"] = self._checked("evaluate", call["x"], call.get("y"), call.get("sample_weight"))
+        return self._run("evaluate", super().evaluate, **call)
+
+    def predict(self, x, *args, **kwargs):
+        call = _bind(keras.Model.predict, x, *args, **kwargs)
+        call["x"] = self._checked("predict", call["x"], None)
+        try:
+            return self._run("predict", super().predict, **call)
+        except UnboundLocalError:  # Keras' predict on a dataset that yields no batch
+            raise ValueError(
+                f"{type(self).__name__}.predict received no batches: the dataset is empty."
+            ) from None
+
+    # ------------------------------------------------------------------ summary / export
+    def summary(self, *args, print_fn=None, **kwargs) -> None:
+        """`keras.Model.summary`, followed by every weight held outside the listed layers."""
+        lines: list[str] = []
+
+        def collect(line, **_):
+            lines.append(line)
+
+        super().summary(*args, print_fn=collect, **kwargs)
+        listed = {id(w) for layer in self.layers for w in layer.weights}
+        extra = [w for w in self.weights if id(w) not in listed]
+        if extra:
+            lines.append("Weights held outside the layers above:")
+            for weight in extra:
+                kind = "trainable" if weight.trainable else "non-trainable"
+                lines.append(f"  {weight.path:<48} {tuple(weight.shape)!s:<16} {kind}")
+        total = sum(int(np.prod(w.shape)) for w in self.weights)
+        trainable = sum(int(np.prod(w.shape)) for w in self.trainable_weights)
+        lines.append(f"All weights: {total:,} parameters ({trainable:,} trainable).")
+        emit = print_fn or print
+        for line in lines:
+            emit(line)
+
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None, **kw):
+        """`keras.Model.export`; the input signature comes from `feature_shape` when omitted."""
+        if input_signature is None and not getattr(self, "inputs", None):
+            spec = keras.InputSpec(shape=(None, *self.feature_shape), dtype="float32")
+            input_signature = [spec]
+        return super().export(
+            filepath, format=format, verbose=verbose, input_signature=input_signature, **kw
+        )
+
+
+class _BatchCounter(keras.callbacks.Callback):
+    """Counts epochs begun and epochs that logged a result (no batch hooks: no sync cost)."""
+
+    def __init__(self):
+        super().__init__()
+        self.epochs = self.batches = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.batches += bool(logs)
+
+
+def _bound_arguments(cls, args, kwargs) -> dict[str, Any]:
+    """The constructor's arguments by name (`**kwargs` flattened); {} if they do not bind."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        return {}  # __init__ raises the user-facing error
+    arguments = dict(bound.arguments)
+    arguments.pop(next(iter(inspect.signature(cls.__init__).parameters)))
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(arguments.pop(name, {}))
+        elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and arguments.get(name):
+            raise TypeError(f"{cls.__name__} takes no variable positional arguments.")
+    return arguments
+
+
+def _bind(method, *args, **kwargs) -> dict:
+    """`args`/`kwargs` of a Keras `fit`/`evaluate`/`predict` call as one dict by name."""
+    bound = inspect.signature(method).bind(None, *args, **kwargs)
+    arguments = dict(bound.arguments)
+    arguments.pop("self")
+    arguments.update(arguments.pop("kwargs", {}))
+    return arguments
+
+
+def _element_parts(spec):
+    """(x, y, sample_weight) specs of a dataset element; missing parts are None."""
+    if isinstance(spec, tuple):
+        parts = list(spec) + [None] * (3 - len(spec))
+        return parts[0], parts[1], parts[2]
+    return spec, None, None
