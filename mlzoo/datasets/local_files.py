@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +28,28 @@ def find_npz(name: str, data_dir: str | os.PathLike | None = None) -> Path | Non
 
 
 def read_npz(path: str | os.PathLike) -> Split:
-    """Read `x_train, y_train, x_test, y_test` from an `.npz` file; other arrays are ignored."""
-    with np.load(path) as data:
+    """Read `x_train, y_train, x_test, y_test` from an `.npz` file; other arrays are ignored.
+
+    The file is read without pickle: a file that is not a zip archive of numeric
+    arrays (e.g. a renamed pickle, ragged object arrays) is refused with a
+    `ValueError` that says how to write one.
+    """
+    layout = (
+        f"mlzoo reads numeric arrays {list(NPZ_KEYS)} (the keras.datasets layout), never "
+        "pickled objects: write them with np.savez(path, x_train=..., y_train=..., "
+        "x_test=..., y_test=...) from numeric arrays (pad ragged sequences to one length)."
+    )
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path} is not an .npz archive. {layout}")
+    with np.load(path, allow_pickle=False) as data:
         missing = [key for key in NPZ_KEYS if key not in data.files]
         if missing:
             raise ValueError(
                 f"{path} lacks the arrays {missing}; expected {list(NPZ_KEYS)} "
                 f"(the keras.datasets layout), found {data.files}."
             )
-        return checked_split(str(path), *(data[key] for key in NPZ_KEYS))
+        try:
+            arrays = [data[key] for key in NPZ_KEYS]
+        except ValueError:  # numpy: "Object arrays cannot be loaded when allow_pickle=False"
+            raise ValueError(f"{path} holds object (pickled) arrays. {layout}") from None
+        return checked_split(str(path), *arrays)

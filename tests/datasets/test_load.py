@@ -91,6 +91,22 @@ def test_npz_with_missing_arrays_is_rejected(tmp_path):
         load("broken", data_dir=tmp_path)
 
 
+def test_file_that_is_not_an_npz_archive_is_rejected_without_suggesting_pickle(tmp_path):
+    (tmp_path / "renamed.npz").write_bytes(b"\x80\x04 a pickle, not a zip archive")
+    with pytest.raises(ValueError, match="is not an .npz archive") as error:
+        load("renamed", data_dir=tmp_path)
+    assert "allow_pickle" not in str(error.value) and "np.savez" in str(error.value)
+
+
+def test_npz_with_object_arrays_is_refused(tmp_path):
+    ragged = np.empty(6, dtype=object)
+    ragged[:] = [[1, 2], [3]] * 3
+    _save(tmp_path, "ragged", x_train=ragged)
+    with pytest.raises(ValueError, match="holds object .pickled. arrays") as error:
+        load("ragged", data_dir=tmp_path)
+    assert "pad ragged sequences" in str(error.value)
+
+
 def test_npz_with_float_labels_is_rejected(tmp_path):
     _save(tmp_path, "tiny", y_test=np.array([0.0, 1.0, 2.0, 0.5]))
     with pytest.raises(ValueError, match="y_test must be 1-D integer labels"):
