@@ -213,12 +213,16 @@ def check_class_labels(name: str, labels, num_classes: int, *, one_hot: bool | N
 
     `num_classes=1` means one sigmoid unit: labels 0/1. `one_hot` forces one
     format (True: rows of C, e.g. for a categorical loss; False: integers, e.g.
-    for a sparse loss); None accepts both. Returns the integer classes.
+    for a sparse loss); None accepts both. Returns the integer classes. A
+    dataset's `tf.TensorSpec` has its shape checked (returns None).
     """
     hint = (
         " Pass integer class labels 0..C-1 (shape (N,) or (N, 1)) or one-hot rows (N, C); "
         "for one sigmoid output, labels 0/1."
     )
+    if type(labels).__name__ == "TensorSpec":
+        _check_label_spec(name, tuple(labels.shape), num_classes, one_hot, hint)
+        return None
     array = check_values(name, labels)
     high = max(num_classes, 2)
     is_one_hot = array.ndim == 2 and array.shape[1] == num_classes and num_classes > 1
@@ -251,6 +255,39 @@ def check_class_labels(name: str, labels, num_classes: int, *, one_hot: bool | N
     return array.reshape(-1).astype("int64")
 
 
+def _check_label_spec(name: str, shape: tuple, num_classes: int, one_hot, hint: str) -> None:
+    """`check_class_labels` for the static shape of a dataset's labels."""
+    if not shape:
+        return
+    rows = len(shape) == 2 and shape[1] == num_classes and num_classes > 1
+    integers = len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)
+    if (rows and one_hot is not False) or (integers and not one_hot):
+        return
+    wanted = {True: f"one-hot rows (batch, {num_classes})", False: "integer classes (batch,)"}
+    raise ValueError(
+        f"`{name}` elements have shape {shape}; the model and its loss take "
+        f"{wanted.get(one_hot, 'integer classes or one-hot rows')}.{hint}"
+    )
+
+
+def one_hot_for_loss(loss) -> bool | None:
+    """The label format a compiled classification loss takes, for `check_class_labels`.
+
+    False for sparse losses (integer classes); True for Keras' other losses,
+    which compare labels with outputs entry by entry (one-hot rows); None for
+    no loss or a custom one (either format).
+    """
+    if loss is None:
+        return None
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(
+        loss, "__name__", ""
+    )
+    if "sparse" in str(name).lower():
+        return False
+    module = getattr(loss, "__module__", "") or ""  # an instance's is its class's
+    return True if isinstance(loss, str) or module.startswith("keras") else None
+
+
 def reject_labels(model: str, where: str, hint: str = "") -> None:
     """Raise a `ValueError` when labels reach an unsupervised model's `fit`/`evaluate`."""
     raise ValueError(
@@ -266,26 +303,32 @@ def reject_sample_weight(model: str, where: str, argument: str = "sample_weight"
     )
 
 
-def guard_dataset(dataset, where: str):
-    """`dataset` with every floating component checked for NaN/inf as it streams.
+def assert_finite_batch(data, where: str = "fit"):
+    """`data` (a batch structure) with every floating tensor checked for NaN/inf.
 
-    A bad batch raises inside the pipeline; `guard_message` turns that error
-    into a readable one at the model's boundary.
+    Runs inside a traced TensorFlow step or `tf.data` function; a bad batch
+    raises there, and `guard_message` turns that error into a readable one at
+    the model's boundary.
     """
     import tensorflow as tf
 
-    def check(*element):
-        def assert_finite(tensor):
-            if not tensor.dtype.is_floating:
-                return tensor
-            return tf.debugging.assert_all_finite(
-                tensor, f"{_GUARD_TAG}: `{where}` dataset batch contains NaN or infinite values"
-            )
+    def check(tensor):
+        if tensor is None or not tensor.dtype.is_floating:
+            return tensor
+        message = f"{_GUARD_TAG}: `{where}` batch contains NaN or infinite values"
+        return tf.debugging.assert_all_finite(tensor, message)
 
-        checked = tf.nest.map_structure(assert_finite, element)
+    return tf.nest.map_structure(check, data)
+
+
+def guard_dataset(dataset, where: str):
+    """`dataset` with every batch checked by `assert_finite_batch` as it streams."""
+
+    def check(*element):
+        checked = assert_finite_batch(element, where)
         return checked if len(checked) > 1 else checked[0]
 
-    return dataset.map(check, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return dataset.map(check)
 
 
 def guard_message(error: Exception) -> str | None:
@@ -293,12 +336,10 @@ def guard_message(error: Exception) -> str | None:
     text = str(getattr(error, "message", error))
     if _GUARD_TAG not in text:
         return None
-    where = text.split("`")[1] if "`" in text else "fit"
     return (
-        f"The `{where}` dataset yielded a batch with NaN or infinite values; training would "
-        "turn the weights into NaN. Clean the pipeline (e.g. dataset.filter on "
-        "tf.math.is_finite, or fix the source), or opt out with model.check_dataset_values "
-        "= False."
+        "A batch of the input data holds NaN or infinite values; training would turn the "
+        "weights into NaN. Clean the pipeline (e.g. dataset.filter on tf.math.is_finite, or "
+        "fix the source), or opt out with model.check_dataset_values = False."
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any, ClassVar
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+# The class Keras makes a model built from inputs/outputs into (see ZooModel.__init__).
+from keras.src.models.functional import Functional
 
 # The container Keras' monitors (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau) search
 # for a metric's direction in mode="auto"; Keras offers no public route for it.
@@ -41,6 +45,21 @@ class _Trackers(MetricsList):
 
     def result(self) -> dict:
         return {metric.name: metric.result() for metric in self.metrics}
+
+
+def _guarded(step):
+    """`step` that first checks its batch for NaN/inf when the model asks (`_in_step_guard`)."""
+    if getattr(step, "_mlzoo_guarded", False):
+        return step
+
+    @functools.wraps(step)
+    def guarded(self, data):
+        if self.__dict__.get("_in_step_guard", False):
+            data = _checks.assert_finite_batch(data)
+        return step(self, data)
+
+    guarded._mlzoo_guarded = True
+    return guarded
 
 
 class ZooModel(keras.Model):
@@ -86,13 +105,35 @@ class ZooModel(keras.Model):
     supports_sample_weight: ClassVar[bool] = True
     #: whether `fit` takes labels.
     supervised: ClassVar[bool] = True
-    #: check every batch of a `tf.data.Dataset` for NaN/inf (set False on an instance to opt out).
+    #: check every batch for NaN/inf as it arrives (set False on an instance to opt out).
     check_dataset_values: bool = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("train_step", "test_step", "predict_step"):
+            if name in vars(cls):
+                setattr(cls, name, _guarded(vars(cls)[name]))
 
     def __new__(cls, *args, **kwargs):
         model = super().__new__(cls, *args, **kwargs)
         model._constructor_args = _bound_arguments(cls, args, kwargs)
         return model
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A subclass built from inputs/outputs: Keras makes it functional by rewriting the
+        # bases of every class up to keras.Model - ZooModel's too, which would turn every
+        # later non-functional family into a Functional. Keep ZooModel plain; only the
+        # subclass becomes functional.
+        if ZooModel.__bases__ != (keras.Model,):
+            ZooModel.__bases__ = (keras.Model,)
+            cls = type(self)
+            if Functional not in cls.__mro__:
+                cls.__bases__ = (*cls.__bases__, Functional)
+
+    train_step = _guarded(keras.Model.train_step)
+    test_step = _guarded(keras.Model.test_step)
+    predict_step = _guarded(keras.Model.predict_step)
 
     # ------------------------------------------------------------------ config
     def get_config(self) -> dict:
@@ -100,11 +141,21 @@ class ZooModel(keras.Model):
         for key, value in self._constructor_args.items():
             if key not in self.config_exclude and key not in config:
                 config[key] = keras.saving.serialize_keras_object(value)
+        # The family's compile arguments travel here, not in the compile config, which
+        # `keras.models.clone_model` hands to a plain Functional's `compile`.
+        compiled = getattr(self, "_compile_args", None) or {}
+        extras = {k: v for k, v in compiled.items() if k in self.compile_extras}
+        if extras:
+            config["compile_extras"] = keras.saving.serialize_keras_object(extras)
         return config
 
     @classmethod
     def from_config(cls, config: dict):
-        return cls(**{key: keras.saving.deserialize_keras_object(v) for key, v in config.items()})
+        config = dict(config)
+        extras = keras.saving.deserialize_keras_object(config.pop("compile_extras", None))
+        model = cls(**{key: keras.saving.deserialize_keras_object(v) for key, v in config.items()})
+        model._restored_compile_extras = extras or {}  # for `compile_from_config`
+        return model
 
     # ------------------------------------------------------------------ compile
     def compile_defaults(self) -> dict:
@@ -130,15 +181,22 @@ class ZooModel(keras.Model):
         given = {"optimizer": optimizer, "loss": loss, "metrics": metrics, **kwargs}
         given = {key: value for key, value in given.items() if value is not None}
         self._compile_args = {**self.compile_defaults(), **given}  # what a reload repeats
-        super().compile(**self.configure_compile(dict(self._compile_args)))
+        keras_args = self.configure_compile(dict(self._compile_args))
+        if not self.uses_optimizer:
+            keras_args.setdefault("optimizer", None)  # not Keras' default RMSprop
+        super().compile(**keras_args)
 
     def get_compile_config(self) -> dict | None:
         if not self.compiled:
             return None
-        return keras.saving.serialize_keras_object(self._compile_args)
+        # never empty: Keras skips `compile_from_config` for an empty config
+        args = {"steps_per_execution": self.steps_per_execution, **self._compile_args}
+        args = {k: v for k, v in args.items() if k not in self.compile_extras}  # see get_config
+        return keras.saving.serialize_keras_object(args)
 
     def compile_from_config(self, config: dict) -> None:
-        self.compile(**keras.saving.deserialize_keras_object(config))
+        extras = self.__dict__.get("_restored_compile_extras") or {}
+        self.compile(**keras.saving.deserialize_keras_object(config), **extras)
         if self.uses_optimizer and self.built:
             self.optimizer.build(self.trainable_variables)
 
@@ -197,7 +255,9 @@ class ZooModel(keras.Model):
                 _checks.reject_labels(name, where)
             _checks.check_spec_shape(f"{where} x", x_spec, self.feature_shape)
             self.check_data(x_spec, y_spec, where)
-            return _checks.guard_dataset(x, where) if self.check_dataset_values else x
+            if self.check_dataset_values and self._step_is_xla():
+                return _checks.guard_dataset(x, where)
+            return x
         if not hasattr(x, "shape") and not isinstance(x, list):
             return x  # a generator or PyDataset: Keras' own path
         x_values = _checks.check_batch(f"{where} x", x, self.feature_shape)
@@ -216,7 +276,14 @@ class ZooModel(keras.Model):
         self.check_data(x_values, y_values, where)
         return x
 
+    def _step_is_xla(self) -> bool:
+        return self.compiled and self.jit_compile is True
+
     def _run(self, where: str, method, *args, **kwargs):
+        guard = self.check_dataset_values and not self._step_is_xla()
+        if guard != self.__dict__.get("_traced_guard", guard):
+            self.train_function = self.test_function = self.predict_function = None
+        self._in_step_guard = self._traced_guard = guard
         try:
             return method(*args, **kwargs)
         except tf.errors.InvalidArgumentError as error:
@@ -231,13 +298,19 @@ class ZooModel(keras.Model):
         if call.get("class_weight") is not None and not self.supports_sample_weight:
             _checks.reject_sample_weight(type(self).__name__, "fit", "class_weight")
         call["x"] = self._checked("fit", call["x"], call.get("y"), call.get("sample_weight"))
+        call["y"] = self._weight_carrier(call["x"], call.get("y"), call.get("sample_weight"))
         validation = call.get("validation_data")
         if validation is not None:
             if isinstance(validation, tf.data.Dataset):
                 call["validation_data"] = self._checked("validation", validation, None)
             else:
-                parts = list(validation) + [None] * (3 - len(validation))
+                # Keras takes a bare array as (x,): an unsupervised model's validation data
+                parts = list(validation) if isinstance(validation, (tuple, list)) else [validation]
+                parts += [None] * (3 - len(parts))
                 self._checked("validation", *parts[:3])
+                if parts[2] is not None:
+                    parts[1] = self._weight_carrier(*parts[:3])
+                    call["validation_data"] = tuple(parts[:3])
         counter = _BatchCounter()
         call["callbacks"] = [*(call.get("callbacks") or []), counter]
         history = self._run("fit", super().fit, **call)
@@ -252,7 +325,18 @@ class ZooModel(keras.Model):
         call = _bind(keras.Model.evaluate, x, y, *args, **kwargs)
         self._compile_if_needed()
         call["x"] = self._checked("evaluate", call["x"], call.get("y"), call.get("sample_weight"))
+        call["y"] = self._weight_carrier(call["x"], call.get("y"), call.get("sample_weight"))
         return self._run("evaluate", super().evaluate, **call)
+
+    def _weight_carrier(self, x, y, sample_weight):
+        """`y`, or for an unsupervised model given sample weights, empty (N, 0) labels.
+
+        Keras drops `sample_weight` without labels; beside empty labels it reaches
+        the steps, which unpack it with `keras.utils.unpack_x_y_sample_weight`.
+        """
+        if self.supervised or y is not None or sample_weight is None or not hasattr(x, "shape"):
+            return y
+        return np.zeros((len(x), 0), "float32")
 
     def predict(self, x, *args, **kwargs):
         call = _bind(keras.Model.predict, x, *args, **kwargs)
