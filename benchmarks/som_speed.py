@@ -71,7 +71,8 @@ def run_ours(x, x_test, codebook, sigma, learning_rate, epochs, batch_size, spe,
         "seconds": seconds,
         "samples_per_second": epochs * len(x) / seconds,
         "warm_samples_per_second": epochs * len(x) / warm_seconds,
-        **{name: float(value) for name, value in errors.items()},
+        "quantization_error": float(errors["quantization_error"]),
+        "topographic_error": float(errors["topographic_error"]),
     }
 
 

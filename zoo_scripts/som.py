@@ -29,11 +29,10 @@ MAP_SIZE = {"digits": (12, 12), "fashion_mnist": (20, 20), "mnist": (20, 20)}
 
 def class_map(som: SelfOrganizingMap, x, labels, classes: int) -> np.ndarray:
     """(rows, cols) majority training label of each unit; -1 where a unit wins nothing."""
-    config = som.get_config()
-    votes = np.zeros((config["rows"] * config["cols"], classes))
+    votes = np.zeros((som.rows * som.cols, classes))
     np.add.at(votes, som.winner_index(x), np.eye(classes)[labels])
     majority = np.where(votes.sum(1) > 0, votes.argmax(1), -1)
-    return majority.reshape(config["rows"], config["cols"])
+    return majority.reshape(som.rows, som.cols)
 
 
 def plot(path: Path, title: str, umatrix, hits, classes) -> None:

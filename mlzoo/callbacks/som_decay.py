@@ -17,38 +17,58 @@ class SOMDecay(keras.callbacks.Callback):
     `fit` runs the whole schedule again, as MiniSom's `train` does; with False
     a second `fit` continues from where the first stopped.
 
-    `SelfOrganizingMap.fit` adds `SOMDecay()` when no `SOMDecay` is passed.
+    The schedule values are not metrics, so they are not logged: `history`
+    holds sigma and eta after every epoch (`{"sigma": [...], "learning_rate":
+    [...]}`, the values the next step uses), and `SelfOrganizingMap.current_rates()`
+    gives them at any time.
+
+    `SelfOrganizingMap.fit` adds `SOMDecay()` when no `SOMDecay` is passed, and
+    runs the `SOMDecay` before the other callbacks, so that `BackupAndRestore`
+    restores the step counter of an interrupted run after the restart.
 
     Example:
 
-    >>> som.fit(dataset.repeat(), steps_per_epoch=100, epochs=5,
-    ...         callbacks=[SOMDecay(total_steps=500)])
+    >>> decay = SOMDecay(total_steps=500)
+    >>> som.fit(dataset.repeat(), steps_per_epoch=100, epochs=5, callbacks=[decay])
+    >>> decay.history["sigma"]          # sigma after each of the 5 epochs
     """
 
     def __init__(self, total_steps: int | None = None, restart: bool = True):
         super().__init__()
-        if total_steps is not None and (int(total_steps) != total_steps or total_steps < 1):
+        if total_steps is not None and (
+            isinstance(total_steps, bool)
+            or not isinstance(total_steps, (int, float))
+            or int(total_steps) != total_steps
+            or total_steps < 1
+        ):
             raise ValueError(
                 f"`total_steps` must be a positive integer; received total_steps={total_steps!r}."
             )
         self.total_steps, self.restart = total_steps, restart
+        self.history: dict[str, list[float]] = {"sigma": [], "learning_rate": []}
 
     def on_train_begin(self, logs=None):
         model = self.model
-        if not hasattr(model, "total_steps") or not hasattr(model, "step"):
+        if not all(hasattr(model, name) for name in ("total_steps", "step", "current_rates")):
             raise TypeError(
                 f"SOMDecay drives a mlzoo.models.SelfOrganizingMap; got {type(model).__name__}."
             )
         total = self.total_steps
         if total is None:
             steps, epochs = self.params.get("steps"), self.params.get("epochs")
-            if not steps:
+            if steps is None:
                 raise ValueError(
                     "SOMDecay cannot tell how many steps training will take (the dataset has "
                     "unknown length); pass callbacks=[SOMDecay(total_steps=...)] or "
                     "steps_per_epoch to fit."
                 )
-            total = steps * epochs
+            total = max(steps * epochs, 1)  # 0 steps: the model reports the empty data
         model.total_steps.assign(float(total))
         if self.restart:
             model.step.assign(0.0)
+        self.history = {"sigma": [], "learning_rate": []}
+
+    def on_epoch_end(self, epoch, logs=None):
+        sigma, learning_rate = self.model.current_rates()
+        self.history["sigma"].append(sigma)
+        self.history["learning_rate"].append(learning_rate)

@@ -48,10 +48,16 @@ def require_tensorflow(model_name: str) -> None:
         )
 
 
-def batch_features(data):
-    """The float32 inputs of a batch (labels of an (x, y) dataset element are ignored)."""
-    x = data[0] if isinstance(data, (tuple, list)) else data
-    return tf.cast(x, "float32")
+def batch_and_weights(data):
+    """The float32 inputs of a batch and its float32 sample weights (None when not given).
+
+    Labels of an (x, y) element are dropped (the unsupervised models reject them
+    before training).
+    """
+    x, _, weights = keras.utils.unpack_x_y_sample_weight(data)
+    if weights is not None:
+        weights = tf.reshape(tf.cast(weights, "float32"), [-1])
+    return tf.cast(x, "float32"), weights
 
 
 def add_state_weight(model, name: str, shape: tuple, dtype: str = "float32", initializer="zeros"):

@@ -15,7 +15,7 @@ class RBMHyperModel(keras_tuner.HyperModel):
     """Search the number of hidden units, the SGD learning rate and the Gibbs steps k.
 
     Every trial trains an `RBM` (CD-k, or PCD-k with `persistent=True`), then
-    reports `reconstruction_error` and, for Bernoulli visibles,
+    reports `loss` and `reconstruction_error` (the same value) and, for Bernoulli visibles,
     `pseudo_log_likelihood` (sklearn's one-flip estimate) on `validation_data`
     when given, else on the training data. Maximise the pseudo-log-likelihood
     (Gaussian visibles: minimise the reconstruction error).

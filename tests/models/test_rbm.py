@@ -135,7 +135,8 @@ def test_pcd1_update_is_sklearns(binary_digits):
     np.testing.assert_allclose(numpy_of(rbm.hidden_bias), reference.intercept_hidden_, atol=1e-6)
     np.testing.assert_array_equal(numpy_of(rbm.chains), reference.h_samples_)
     assert int(rbm.step.numpy()) == 3
-    assert set(history.history) == {"reconstruction_error", "pseudo_log_likelihood"}
+    assert set(history.history) == {"loss", "reconstruction_error", "pseudo_log_likelihood"}
+    assert history.history["loss"] == history.history["reconstruction_error"]
 
 
 @pytest.mark.parametrize("persistent", [False, True])
@@ -163,18 +164,16 @@ def test_gaussian_visibles_learn_standardised_data():
     rbm = RBM(64, 32, visible_type="gaussian", seed=0)
     rbm.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.5))
     history = rbm.fit(x, epochs=3, batch_size=20, verbose=0).history
-    assert set(history) == {"reconstruction_error"}  # the pseudo-likelihood is for 0/1 units
+    assert set(history) == {"loss", "reconstruction_error"}  # the pseudo-likelihood: 0/1 units
     assert history["reconstruction_error"][-1] < 0.8 * history["reconstruction_error"][0]
     # the unit-variance Gaussian mean b + W h reconstructs standardised data (variance 1)
     assert np.mean((rbm.reconstruct(x) - x) ** 2) < 0.7
     assert np.isfinite(rbm.sample(4, gibbs_steps=10)).all()
 
 
-@pytest.mark.parametrize("persistent", [False, True])
-def test_numpy_dataset_steps_per_execution_and_mirrored_agree(
-    binary_digits, mirrored_strategy, persistent
-):
-    x = binary_digits[0][:96]
+def test_cd_numpy_dataset_steps_per_execution_and_mirrored_agree(binary_digits, mirrored_strategy):
+    """CD-k (the conformance suite runs persistent CD): each replica takes its rows' draws."""
+    x, persistent = binary_digits[0][:96], False
     runs = []
     for mode in ("numpy", "dataset", "spe", "mirrored"):
         scope = mirrored_strategy.scope() if mode == "mirrored" else tf.device("/cpu:0")
@@ -238,6 +237,32 @@ def test_feature_extractor_in_a_functional_model_and_sampling(binary_digits):
     assert not np.array_equal(samples, rbm.sample(5, gibbs_steps=20, seed=4))
 
 
+@pytest.mark.parametrize("persistent", [False, True])
+def test_sample_weight_scales_each_samples_statistics(binary_digits, persistent):
+    """sum_b s_b g_b / N: weights 2 double the step (= twice the rate), weights 0 leave the
+    parameters as they are."""
+    x = binary_digits[0][:40]
+
+    def parameters(rate, weights):
+        rbm = RBM(64, 8, k=2, persistent=persistent, persistent_chains=10, seed=3)
+        rbm.compile(optimizer=keras.optimizers.SGD(rate))
+        rbm.fit(x, sample_weight=weights, batch_size=10, shuffle=False, verbose=0)
+        return [numpy_of(w) for w in (rbm.kernel, rbm.visible_bias, rbm.hidden_bias)], rbm
+
+    start = [numpy_of(w) for w in RBM(64, 8, seed=3).trainable_weights]
+    untouched, rbm = parameters(0.1, np.zeros(40))
+    for before, after in zip(start, untouched, strict=True):
+        np.testing.assert_array_equal(after, before)
+    assert int(rbm.step.numpy()) == 4  # the chains and the step counter still advance
+    doubled, _ = parameters(0.1, np.full(40, 2.0))
+    for a, b in zip(doubled, parameters(0.2, None)[0], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    halves = np.tile(np.repeat([1.0, 0.0], 5), 4)
+    weighted = rbm.evaluate(x, sample_weight=halves, verbose=0, return_dict=True)
+    plain = rbm.evaluate(x[halves == 1], verbose=0, return_dict=True)
+    assert weighted["reconstruction_error"] == pytest.approx(plain["reconstruction_error"])
+
+
 def test_clear_errors(binary_digits, mirrored_strategy):
     x = binary_digits[0][:32]
     rbm = RBM(64, 8, seed=0)
@@ -256,8 +281,11 @@ def test_clear_errors(binary_digits, mirrored_strategy):
     with pytest.raises(ValueError, match="validation x"):
         rbm.fit(x, validation_data=x[:, :3], verbose=0)
     RBM(64, 8, visible_type="gaussian").fit(2 * x - 0.5, verbose=0)  # real values are fine
-    with pytest.raises(ValueError, match="no loss"):
+    with pytest.raises(ValueError, match="without `loss`"):
         rbm.compile(loss="mse")
+    gaussian = RBM(64, 8, visible_type="gaussian")
+    with pytest.raises(ValueError, match="magnitudes up to"):
+        gaussian.fit(x * 1e30, verbose=0)
     for kwargs, message in (
         ({"visible": 0}, "visible"),
         ({"hidden": 2.5}, "hidden"),

@@ -20,7 +20,7 @@ def test_builds_the_chosen_rbm_and_maximises_pseudo_likelihood(tmp_path):
     assert (config["hidden"], config["k"], config["persistent"]) == (16, 3, True)
     assert float(rbm.optimizer.learning_rate.numpy()) == pytest.approx(0.2)
     measured = hypermodel.fit(hp, rbm, x, epochs=1, batch_size=20, verbose=0, validation_data=x_val)
-    assert set(measured) == {"reconstruction_error", "pseudo_log_likelihood"}
+    assert set(measured) == {"loss", "reconstruction_error", "pseudo_log_likelihood"}
     assert -44.4 < measured["pseudo_log_likelihood"] < 0  # better than the untrained 64 log 1/2
     tuner = keras_tuner.RandomSearch(
         hypermodel,

@@ -8,10 +8,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_array, check_positive_int, check_spec
-from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._training import add_state_weight, batch_features
-from mlzoo.models._unsupervised import CompilesOnDemand, reject_labels
+from mlzoo._checks import check_choice, check_positive_int, check_values
+from mlzoo.models._training import add_state_weight, batch_and_weights
 from mlzoo.models.rbm.energy import (
     VISIBLE_TYPES,
     hidden_probabilities,
@@ -28,6 +26,8 @@ from mlzoo.models.rbm.sampling import (
     sample_visible,
     stream_key,
 )
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 BERNOULLI_HINT = (
     " Bernoulli visible units take binary data or probabilities in [0, 1]: scale first (e.g. "
@@ -35,8 +35,9 @@ BERNOULLI_HINT = (
 )
 
 
+@register("rbm")
 @keras.saving.register_keras_serializable(package="mlzoo")
-class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
+class RBM(ZooModel):
     """A restricted Boltzmann machine with `visible` and `hidden` units (Hinton et al. 2006).
 
     Energy (see `mlzoo.models.rbm.energy`), W of shape (visible, hidden):
@@ -55,17 +56,25 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     (`persistent=False`) starts each chain from h ~ P(h | v) of its data row;
     persistent CD (`persistent=True`, Tieleman 2008) continues
     `persistent_chains` chains from the previous step's hidden samples. The
-    optimizer applies -dW, -db, -dc as gradients: `SGD(learning_rate)` (the
-    default) gives W += learning_rate dW, and with `persistent=True, k=1,
+    optimizer applies -dW, -db, -dc as gradients: `SGD(0.1)` (the default;
+    sklearn's rate) gives W += 0.1 dW, and with `persistent=True, k=1,
     persistent_chains=batch_size` this is exactly
-    `sklearn.neural_network.BernoulliRBM`'s update.
+    `sklearn.neural_network.BernoulliRBM`'s update. `compile` takes no loss.
 
-    `fit(x)` takes no labels and logs `reconstruction_error` (mean squared
-    difference of v and E[v | h = P(h | v)], per unit) and, for Bernoulli
-    visibles, `pseudo_log_likelihood` (sklearn's one-flip estimator, see
-    `energy.pseudo_log_likelihood`), both on each batch before its update;
-    `evaluate(x)` gives both for the current model. `predict(x)` / `transform(x)`
-    / calling the model give P(h = 1 | v): the RBM is a feature extractor.
+    `sample_weight` s_b weights each sample's share of the statistics as Keras
+    weights a loss, sum_b s_b g_b / N over the N rows of a batch: CD-k weights
+    row b's positive and negative terms by s_b; persistent CD weights the
+    positive terms by s_b and the chains' term by mean_b s_b. Weight 0 for
+    every row gives a zero gradient.
+
+    `fit(x)` takes no labels and logs `loss` and `reconstruction_error` (both
+    the mean squared difference of v and E[v | h = P(h | v)], per unit; lower is
+    better) and, for Bernoulli visibles, `pseudo_log_likelihood` (sklearn's
+    one-flip estimator, see `energy.pseudo_log_likelihood`; higher is better),
+    each on each batch before its update; Keras' monitors read their direction
+    in mode "auto". `evaluate(x)` gives them for the current model.
+    `predict(x)` / `transform(x)` / calling the model give P(h = 1 | v): the
+    RBM is a feature extractor.
 
     Random numbers are counter-based, keyed by (seed, step): under
     `tf.distribute` each replica takes its rows of the draw over the global
@@ -74,7 +83,8 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     batch. Persistent chains are split evenly over the replicas (each runs
     persistent_chains / replicas of them) and gathered back after every step.
     All state (weights, chains, step) lives in variables, so `steps_per_execution`
-    changes nothing. The model computes in float32 under any global dtype policy.
+    changes nothing and `BackupAndRestore` resumes exactly. The model computes in
+    float32 under any global dtype policy.
 
     Args:
         visible: D, number of visible units.
@@ -94,15 +104,17 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     Example:
 
     >>> import keras, mlzoo
-    >>> from mlzoo.models.rbm import RBM
     >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
     >>> x, x_test = (x > 0.5).astype("float32"), (x_test > 0.5).astype("float32")
-    >>> rbm = RBM(64, 100, persistent=True, persistent_chains=10, seed=0)
+    >>> rbm = mlzoo.RBM(64, 100, persistent=True, persistent_chains=10, seed=0)
     >>> rbm.compile(optimizer=keras.optimizers.SGD(0.06))
     >>> history = rbm.fit(x, epochs=20, batch_size=10, verbose=0)
     >>> features = rbm.transform(x_test)                 # (575, 100) P(h = 1 | v)
     >>> fantasies = rbm.sample(16, gibbs_steps=1000)      # (16, 64) E[v | h]
     """
+
+    uses_loss = False
+    supervised = False
 
     def __init__(
         self,
@@ -118,19 +130,15 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     ):
         kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
-        visible, hidden = (
-            check_positive_int("visible", visible),
-            check_positive_int("hidden", hidden),
-        )
-        if visible_type not in VISIBLE_TYPES:
-            raise ValueError(
-                f"`visible_type` must be one of {VISIBLE_TYPES}; received "
-                f"visible_type={visible_type!r}."
-            )
-        k = check_positive_int("k", k)
+        self.visible = check_positive_int("visible", visible)
+        self.hidden = check_positive_int("hidden", hidden)
+        check_choice("visible_type", visible_type, VISIBLE_TYPES)
+        self.visible_type = visible_type
+        self.k = check_positive_int("k", k)
         if not isinstance(persistent, (bool, np.bool_)):
             raise ValueError(f"`persistent` must be True or False; received {persistent!r}.")
-        persistent_chains = check_positive_int("persistent_chains", persistent_chains)
+        self.persistent = bool(persistent)
+        self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
         if isinstance(weight_scale, bool) or not (
             isinstance(weight_scale, numbers.Real) and 0 < weight_scale < np.inf
         ):
@@ -139,54 +147,58 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
             )
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
+            self._constructor_args["seed"] = seed  # the drawn seed goes into the config
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"`seed` must be a non-negative integer or None; received {seed!r}.")
-        self._config = {
-            "visible": visible,
-            "hidden": hidden,
-            "visible_type": visible_type,
-            "k": k,
-            "persistent": bool(persistent),
-            "persistent_chains": persistent_chains,
-            "weight_scale": float(weight_scale),
-            "seed": int(seed),
-        }
+        self.seed = int(seed)
         self.kernel = self.add_weight(
-            shape=(visible, hidden),
-            initializer=keras.initializers.RandomNormal(stddev=weight_scale, seed=int(seed)),
+            shape=(self.visible, self.hidden),
+            initializer=keras.initializers.RandomNormal(stddev=weight_scale, seed=self.seed),
             dtype="float32",
             autocast=False,
             name="kernel",
         )
         self.visible_bias = self.add_weight(
-            shape=(visible,),
+            shape=(self.visible,),
             initializer="zeros",
             dtype="float32",
             autocast=False,
             name="visible_bias",
         )
         self.hidden_bias = self.add_weight(
-            shape=(hidden,),
+            shape=(self.hidden,),
             initializer="zeros",
             dtype="float32",
             autocast=False,
             name="hidden_bias",
         )
         self.step = add_state_weight(self, "step", (), "int64")
-        if persistent:
-            self.chains = add_state_weight(self, "persistent_chains", (persistent_chains, hidden))
-        self._reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
-        self._pll_tracker = keras.metrics.Mean(name="pseudo_log_likelihood")
+        if self.persistent:
+            self.chains = add_state_weight(
+                self, "persistent_chains", (self.persistent_chains, self.hidden)
+            )
+        self._loss_mean = self.add_tracker("loss", "min")
+        self._reconstruction_mean = self.add_tracker("reconstruction_error", "min")
+        if self.visible_type == "bernoulli":
+            self._pll_mean = self.add_tracker("pseudo_log_likelihood", "max")
         self.built = True
 
-    def get_config(self) -> dict:
-        return {**super().get_config(), **self._config}
-
     @property
-    def metrics(self):
-        if self._config["visible_type"] == "gaussian":
-            return [self._reconstruction_tracker]
-        return [self._reconstruction_tracker, self._pll_tracker]
+    def feature_shape(self) -> tuple:
+        return (self.visible,)
+
+    def compile_defaults(self) -> dict:
+        """`SGD(0.1)`, sklearn's rate: the optimizer applies the CD statistics."""
+        return {"optimizer": keras.optimizers.SGD(0.1)}
+
+    def configure_compile(self, args: dict) -> dict:
+        # the statistics are not a loss's gradient: no mixed-precision loss scaling
+        return {**args, "auto_scale_loss": False}
+
+    def check_data(self, x, y, where: str) -> None:
+        """Bernoulli visibles take values in [0, 1] (arrays; a dataset's values are not read)."""
+        if self.visible_type == "bernoulli" and isinstance(x, np.ndarray):
+            check_values(f"{where} x", x, value_range=(0.0, 1.0), hint=BERNOULLI_HINT)
 
     def call(self, inputs):
         """P(h = 1 | v) of each row: (N, hidden), float32."""
@@ -196,30 +208,38 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
 
     # -- training -----------------------------------------------------------------------
     def train_step(self, data):
-        v = batch_features(data)
-        seed = self._config["seed"]
+        v, weights = batch_and_weights(data)
         context = tf.distribute.get_replica_context()
         share = _replica_share(context, tf.shape(v)[0])
         step = self.step.value
         hidden_input = tf.matmul(v, self.kernel) + self.hidden_bias
         h_data = tf.sigmoid(hidden_input)
-        logs = self._measure(v, h_data, hidden_input, share, stream_key(seed, step, FLIPPED))
+        key = stream_key(self.seed, step, FLIPPED)
+        logs = self._measure(v, h_data, hidden_input, share, key, weights)
         chains, h_start = self._chain_start(context, share, h_data, step)
         v_model, h_model, h_last = self._negative_phase(h_start, chains, step)
         data_count = tf.cast(share.total, "float32")
         model_count = tf.cast(chains.total, "float32")
+        positive = _statistics(v, h_data, weights)
+        if self.persistent:
+            negative = _statistics(v_model, h_model, None)
+            if weights is not None:  # the chains weigh as much as the batch's mean weight
+                total = tf.reduce_sum(weights)
+                if context is not None and context.num_replicas_in_sync > 1:
+                    total = context.all_reduce("sum", total)
+                negative = [term * (total / data_count) for term in negative]
+        else:
+            negative = _statistics(v_model, h_model, weights)
         # -(the CD statistics) averaged over the global batch, as this replica's share of a
         # loss gradient: the optimizer sums the shares of all replicas, then steps downhill
         gradients = [
-            tf.matmul(v_model, h_model, transpose_a=True) / model_count
-            - tf.matmul(v, h_data, transpose_a=True) / data_count,
-            tf.reduce_sum(v_model, 0) / model_count - tf.reduce_sum(v, 0) / data_count,
-            tf.reduce_sum(h_model, 0) / model_count - tf.reduce_sum(h_data, 0) / data_count,
+            model / model_count - data / data_count
+            for model, data in zip(negative, positive, strict=True)
         ]
         self.optimizer.apply_gradients(
             zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias], strict=True)
         )
-        if self._config["persistent"]:
+        if self.persistent:
             if context is not None and context.num_replicas_in_sync > 1:
                 h_last = context.all_gather(h_last, axis=0)
             self.chains.assign(h_last)
@@ -231,10 +251,10 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
 
         PCD: its equal share of the persistent chains; CD: h ~ P(h | v) of its data rows.
         """
-        if not self._config["persistent"]:
-            key = stream_key(self._config["seed"], step, START)
+        if not self.persistent:
+            key = stream_key(self.seed, step, START)
             return share, bernoulli(h_data, share.uniform(key, h_data.shape[-1]))
-        total = self._config["persistent_chains"]
+        total = self.persistent_chains
         replicas = 1 if context is None else context.num_replicas_in_sync
         per_replica = total // replicas
         first = 0 if replicas == 1 else context.replica_id_in_sync_group * per_replica
@@ -242,104 +262,54 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
 
     def _negative_phase(self, h, chains: RowSlice, step):
         """k Gibbs steps h -> v -> h: the last visible sample, P(h | v) and (PCD) h sample."""
-        config = self._config
-        seed, hidden = config["seed"], config["hidden"]
         h_last = None
-        for t in range(config["k"]):
-            mean = visible_mean(h, self.kernel, self.visible_bias, config["visible_type"])
+        for t in range(self.k):
+            mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
             v = sample_visible(
-                mean, chains, stream_key(seed, step, VISIBLE + 2 * t), config["visible_type"]
+                mean, chains, stream_key(self.seed, step, VISIBLE + 2 * t), self.visible_type
             )
             probabilities = hidden_probabilities(v, self.kernel, self.hidden_bias)
-            if t < config["k"] - 1 or config["persistent"]:
+            if t < self.k - 1 or self.persistent:
                 h_last = bernoulli(
-                    probabilities, chains.uniform(stream_key(seed, step, HIDDEN + 2 * t), hidden)
+                    probabilities,
+                    chains.uniform(stream_key(self.seed, step, HIDDEN + 2 * t), self.hidden),
                 )
                 h = h_last
         return v, probabilities, h_last
 
-    def _measure(self, v, h_data, hidden_input, share: RowSlice, key) -> dict:
-        """Update and return reconstruction error and (Bernoulli) pseudo-log-likelihood."""
-        config = self._config
-        mean = visible_mean(h_data, self.kernel, self.visible_bias, config["visible_type"])
-        self._reconstruction_tracker.update_state(tf.reduce_mean(tf.square(v - mean), axis=-1))
-        if config["visible_type"] == "bernoulli":
-            flipped = share.index(key, config["visible"])
-            self._pll_tracker.update_state(
+    def _measure(self, v, h_data, hidden_input, share: RowSlice, key, weights) -> dict:
+        """Update and return the losses and (Bernoulli) the pseudo-log-likelihood."""
+        mean = visible_mean(h_data, self.kernel, self.visible_bias, self.visible_type)
+        error = tf.reduce_mean(tf.square(v - mean), axis=-1)
+        self._loss_mean.update_state(error, sample_weight=weights)
+        self._reconstruction_mean.update_state(error, sample_weight=weights)
+        if self.visible_type == "bernoulli":
+            flipped = share.index(key, self.visible)
+            self._pll_mean.update_state(
                 pseudo_log_likelihood(
                     v, flipped, self.kernel, self.visible_bias, self.hidden_bias, hidden_input
-                )
+                ),
+                sample_weight=weights,
             )
-        return {m.name: m.result() for m in self.metrics}
+        return self.get_metrics_result()
 
     def test_step(self, data):
-        v = batch_features(data)
+        v, weights = batch_and_weights(data)
         share = _replica_share(tf.distribute.get_replica_context(), tf.shape(v)[0])
         hidden_input = tf.matmul(v, self.kernel) + self.hidden_bias
-        key = stream_key(self._config["seed"], self.step.value, FLIPPED + 1)
-        return self._measure(v, tf.sigmoid(hidden_input), hidden_input, share, key)
+        key = stream_key(self.seed, self.step.value, FLIPPED + 1)
+        return self._measure(v, tf.sigmoid(hidden_input), hidden_input, share, key, weights)
 
-    def compile(
-        self, optimizer=None, steps_per_execution: int = 1, jit_compile="auto", **kwargs
-    ) -> None:
-        """The optimizer applies the CD statistics (default `SGD(0.1)`, sklearn's rate); no loss."""
-        if kwargs.get("loss") is not None:
-            raise ValueError(
-                "RBM trains by contrastive divergence and takes no loss; received "
-                f"loss={kwargs['loss']!r}."
-            )
-        kwargs["auto_scale_loss"] = False  # the statistics are not a scaled loss's gradient
-        optimizer = keras.optimizers.get(
-            keras.optimizers.SGD(0.1) if optimizer is None else optimizer
-        )
-        super().compile(
-            optimizer=optimizer,
-            steps_per_execution=steps_per_execution,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
-        self._rbm_compile_config = {
-            "optimizer": keras.optimizers.serialize(optimizer),
-            "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile,
-        }
-
-    def get_compile_config(self) -> dict | None:
-        return getattr(self, "_rbm_compile_config", None)
-
-    def compile_from_config(self, config: dict) -> None:
-        config = dict(config)
-        self.compile(optimizer=keras.optimizers.deserialize(config.pop("optimizer")), **config)
-        self.optimizer.build(self.trainable_variables)
-
-    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
+    def fit(self, x=None, y=None, *args, **kwargs):
         """Train on unlabelled `x` (array or `tf.data`); compiles with `SGD(0.1)` if needed."""
         replicas = self.distribute_strategy.num_replicas_in_sync
-        chains = self._config["persistent_chains"]
-        if self._config["persistent"] and chains % replicas:
+        if self.persistent and self.persistent_chains % replicas:
             raise ValueError(
-                f"`persistent_chains`={chains} must be a multiple of the {replicas} replicas "
-                "of the distribution strategy (each replica runs an equal share of the chains)."
+                f"`persistent_chains`={self.persistent_chains} must be a multiple of the "
+                f"{replicas} replicas of the distribution strategy (each replica runs an equal "
+                "share of the chains)."
             )
-        if validation_data is not None and not isinstance(validation_data, (tuple, list)):
-            self._check_xy(validation_data, None, "validation")
-        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
-
-    def _check_xy(self, x, y, where: str) -> None:
-        reject_labels("RBM", y, where)
-        name, visible = f"{where} x", self._config["visible"]
-        if isinstance(x, tf.data.Dataset):
-            spec = x.element_spec
-            check_spec(name, spec[0] if isinstance(spec, tuple) else spec, last_dim=visible)
-            return
-        bernoulli_units = self._config["visible_type"] == "bernoulli"
-        check_array(
-            name,
-            x,
-            last_dim=visible,
-            value_range=(0.0, 1.0) if bernoulli_units else None,
-            hint=BERNOULLI_HINT if bernoulli_units else "",
-        )
+        return super().fit(x, y, *args, **kwargs)
 
     # -- using the model ------------------------------------------------------------------
     def transform(self, x, batch_size: int = 1024) -> np.ndarray:
@@ -349,7 +319,7 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
     def reconstruct(self, x, batch_size: int = 1024) -> np.ndarray:
         """Mean-field reconstruction E[v | h = P(h | v)]: (N, visible)."""
         h = self.transform(x, batch_size)
-        mean = visible_mean(h, self.kernel, self.visible_bias, self._config["visible_type"])
+        mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
         return keras.ops.convert_to_numpy(mean)
 
     def sample(self, n: int, gibbs_steps: int = 1000, seed: int = 0) -> np.ndarray:
@@ -367,20 +337,19 @@ class RBM(CompilesOnDemand, CheckedInputs, keras.Model):
 
     @tf.function
     def _gibbs_sweeps(self, n, gibbs_steps, seed):
-        config = self._config
         chains = RowSlice(n)
         h = bernoulli(
-            tf.fill([n, config["hidden"]], 0.5),
-            chains.uniform(stream_key(seed, 0, START), config["hidden"]),
+            tf.fill([n, self.hidden], 0.5),
+            chains.uniform(stream_key(seed, 0, START), self.hidden),
         )
         for t in tf.range(gibbs_steps):
-            mean = visible_mean(h, self.kernel, self.visible_bias, config["visible_type"])
-            v = sample_visible(mean, chains, stream_key(seed, t, VISIBLE), config["visible_type"])
+            mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
+            v = sample_visible(mean, chains, stream_key(seed, t, VISIBLE), self.visible_type)
             h = bernoulli(
                 hidden_probabilities(v, self.kernel, self.hidden_bias),
-                chains.uniform(stream_key(seed, t, HIDDEN), config["hidden"]),
+                chains.uniform(stream_key(seed, t, HIDDEN), self.hidden),
             )
-        return visible_mean(h, self.kernel, self.visible_bias, config["visible_type"])
+        return visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
 
 
 def _replica_share(context, rows) -> RowSlice:
@@ -390,3 +359,14 @@ def _replica_share(context, rows) -> RowSlice:
     sizes = context.all_gather(tf.reshape(rows, [1]), axis=0)
     replica = context.replica_id_in_sync_group
     return RowSlice(rows, tf.reduce_sum(sizes[:replica]), tf.reduce_sum(sizes))
+
+
+def _statistics(v, h, weights):
+    """Sums over rows of v h^T, v and h, each row weighted by `weights` when given."""
+    weighted = v if weights is None else v * weights[:, None]
+    h_sum = h if weights is None else h * weights[:, None]
+    return [
+        tf.matmul(weighted, h, transpose_a=True),
+        tf.reduce_sum(weighted, 0),
+        tf.reduce_sum(h_sum, 0),
+    ]

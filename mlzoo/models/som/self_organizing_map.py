@@ -6,18 +6,22 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_array, check_choice, check_fraction, check_positive_int
+from mlzoo._checks import check_batch, check_choice, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
-from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._training import add_state_weight, batch_features
-from mlzoo.models._unsupervised import CompilesOnDemand, reject_labels
+from mlzoo.models._training import add_state_weight, batch_and_weights
+from mlzoo.models.registry import register
 from mlzoo.models.som.grid import adjacent, gaussian_neighbourhood, grid_coordinates, u_matrix
-from mlzoo.models.som.init import init_codebook
+from mlzoo.models.som.init import INITS, init_codebook
 from mlzoo.models.som.schedules import DECAYS, decayed
+from mlzoo.models.zoo_model import ZooModel
+
+# decay rules that run from a start value to an end value (the others ignore the end)
+_TO_AN_END = ("linear", "exponential")
 
 
+@register("self_organizing_map")
 @keras.saving.register_keras_serializable(package="mlzoo")
-class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
+class SelfOrganizingMap(ZooModel):
     """A rows x cols map of units with weights w_j in R^d (BP lecture, "SOM").
 
     Each training batch finds every sample's winner c(b) = argmin_j ||x_b - w_j||
@@ -25,21 +29,27 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
     neighbourhood h_bj = exp(-||r_j - r_c(b)||^2 / (2 sigma^2)) gives it:
 
         w_j <- w_j + rho_j (xbar_j - w_j),
-        xbar_j = sum_b h_bj x_b / sum_b h_bj,   rho_j = 1 - prod_b (1 - eta h_bj).
+        xbar_j = sum_b s_b h_bj x_b / sum_b s_b h_bj,   rho_j = 1 - prod_b (1 - eta h_bj)^s_b,
 
-    With one sample per batch this is exactly the online rule w_j += eta h_j (x - w_j)
-    (MiniSom's `train`); with eta = 1 and a large batch it is Kohonen's batch SOM.
-    sigma and eta decay with the share t / T of training done (`decay`, see
-    `schedules.decayed`); the step t and horizon T are variables read inside the
-    traced step (so `steps_per_execution` changes nothing) and the `SOMDecay`
-    callback sets T = epochs x steps at the start of `fit` (added automatically).
+    with s_b the sample weights (1 without `sample_weight`; weight s counts a
+    sample s times, weight 0 leaves the map untouched). With one sample per batch
+    this is exactly the online rule w_j += eta h_j (x - w_j) (MiniSom's `train`);
+    with eta = 1 and a large batch it is Kohonen's batch SOM. sigma and eta decay
+    with the share t / T of training done (`decay`, see `schedules.decayed`); the
+    step t and horizon T are variables read inside the traced step (so
+    `steps_per_execution` changes nothing) and the `SOMDecay` callback sets
+    T = epochs x steps at the start of `fit` (added automatically). The current
+    sigma and eta are `current_rates()`; they are schedule values, not metrics, and
+    are not logged.
 
-    `fit(x)` takes no labels; the logs hold `quantization_error` (mean ||x - w_c||)
-    and `topographic_error` (share of samples whose two best units are not grid
-    neighbours, diagonals included), measured on each batch before its update, and
-    the current `sigma` and `learning_rate`. `predict` gives the winner's (row, col);
-    `evaluate(x)` the two errors of the current map. Under `tf.distribute` the sums
-    are all-reduced, so a replicated batch gives the single-device update.
+    `fit(x)` takes no labels, no optimizer and no loss; the logs hold `loss` (the
+    quantization error, the quantity the map lowers), `quantization_error` (mean
+    ||x - w_c||) and `topographic_error` (share of samples whose two best units are
+    not grid neighbours, diagonals included), measured on each batch before its
+    update; every one is lower-is-better, so Keras' monitors work in mode "auto".
+    `predict` gives the winner's (row, col); `evaluate(x)` the errors of the
+    current map. Under `tf.distribute` the sums are all-reduced, so a replicated
+    batch gives the single-device update.
 
     Args:
         rows, cols: grid size.
@@ -47,9 +57,10 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
         sigma: initial neighbourhood radius in grid steps (default max(rows, cols) / 2).
         learning_rate: initial eta in (0, 1].
         decay: "exponential" (default), "linear", "asymptotic" (MiniSom's) or "constant".
-        sigma_end, learning_rate_end: final values for "linear" / "exponential".
+        sigma_end, learning_rate_end: final values for "linear" / "exponential", at most
+            the initial ones (default: 1.0 and 0.01, or the initial value if smaller).
         x_init: data (N, d) to initialise the weights from (`init`); without it the
-            weights start uniform in [0, 1].
+            weights start uniform in [0, 1]. Not part of the config (the saved weights are).
         init: "pca", "sample" or "random" (see `init_codebook`).
         seed: seed of the initialisation.
         **kwargs: `keras.Model` arguments (`name`).
@@ -57,13 +68,17 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
     Example:
 
     >>> import mlzoo
-    >>> from mlzoo.models import SelfOrganizingMap
     >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
-    >>> som = SelfOrganizingMap(10, 10, 64, x_init=x)
-    >>> history = som.fit(x, epochs=10, batch_size=32, verbose=0)
+    >>> som = mlzoo.SelfOrganizingMap(10, 10, 64, x_init=x)
+    >>> history = som.fit(x, epochs=10, batch_size=32, verbose=0)   # logs loss = QE, TE
     >>> coords = som.predict(x, verbose=0)          # (N, 2) winner (row, col)
     >>> umatrix, hits = som.distance_map(), som.hit_map(x)
     """
+
+    config_exclude = ("x_init",)
+    uses_optimizer = False
+    uses_loss = False
+    supervised = False
 
     def __init__(
         self,
@@ -73,75 +88,75 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
         sigma: float | None = None,
         learning_rate: float = 0.5,
         decay: str = "exponential",
-        sigma_end: float = 1.0,
-        learning_rate_end: float = 0.01,
+        sigma_end: float | None = None,
+        learning_rate_end: float | None = None,
         x_init=None,
         init: str = "pca",
         seed: int | None = 0,
         **kwargs,
     ):
         super().__init__(**kwargs)
-        rows, cols = check_positive_int("rows", rows), check_positive_int("cols", cols)
-        input_dim = check_positive_int("input_dim", input_dim)
-        sigma = float(max(rows, cols) / 2 if sigma is None else sigma)
-        for name, value in (("sigma", sigma), ("sigma_end", sigma_end)):
-            if not value > 0 or not np.isfinite(value):
-                raise ValueError(f"`{name}` must be a positive radius; received {name}={value!r}.")
-        for name, value in (
-            ("learning_rate", learning_rate),
-            ("learning_rate_end", learning_rate_end),
-        ):
-            check_fraction(name, value)
-            if value == 0:
-                raise ValueError(f"`{name}` must be in (0, 1]; received {name}=0.")
+        self.rows, self.cols = check_positive_int("rows", rows), check_positive_int("cols", cols)
+        self.input_dim = check_positive_int("input_dim", input_dim)
         check_choice("decay", decay, DECAYS)
+        check_choice("init", init, INITS)
+        self.decay = decay
+        sigma = max(self.rows, self.cols) / 2 if sigma is None else sigma
+        self.sigma = _positive_radius("sigma", sigma)
+        self.sigma_end = _positive_radius(
+            "sigma_end", min(1.0, self.sigma) if sigma_end is None else sigma_end
+        )
+        self.learning_rate = _rate("learning_rate", learning_rate)
+        self.learning_rate_end = _rate(
+            "learning_rate_end",
+            min(0.01, self.learning_rate) if learning_rate_end is None else learning_rate_end,
+        )
+        if decay in _TO_AN_END:
+            for name, start, end in (
+                ("sigma", self.sigma, self.sigma_end),
+                ("learning_rate", self.learning_rate, self.learning_rate_end),
+            ):
+                if end > start:
+                    raise ValueError(
+                        f"`{name}_end`={end:g} exceeds `{name}`={start:g}: the {decay} "
+                        f"decay runs from `{name}` down to `{name}_end`. Swap them, or use "
+                        "decay='constant' to keep it fixed."
+                    )
         if x_init is None:
-            codebook = np.random.default_rng(seed).random((rows * cols, input_dim), "float32")
+            shape = (self.rows * self.cols, self.input_dim)
+            codebook = np.random.default_rng(seed).random(shape, "float32")
         else:
-            check_array("x_init", np.asarray(x_init), last_dim=input_dim)
-            codebook = init_codebook(x_init, rows, cols, init, seed)
-        self._config = {
-            "rows": rows,
-            "cols": cols,
-            "input_dim": input_dim,
-            "sigma": sigma,
-            "learning_rate": float(learning_rate),
-            "decay": decay,
-            "sigma_end": float(sigma_end),
-            "learning_rate_end": float(learning_rate_end),
-            "init": init,
-            "seed": seed,
-        }
-        self.coords = tf.constant(grid_coordinates(rows, cols))
+            check_batch("x_init", x_init, (self.input_dim,))
+            codebook = init_codebook(x_init, self.rows, self.cols, init, seed)
+        self.coords = tf.constant(grid_coordinates(self.rows, self.cols))
         self.codebook = add_state_weight(
             self,
             "codebook",
-            (rows * cols, input_dim),
+            (self.rows * self.cols, self.input_dim),
             initializer=keras.initializers.Constant(codebook),
         )
         self.step = add_state_weight(self, "step", ())
         self.total_steps = add_state_weight(self, "total_steps", (), initializer="ones")
-        self._qe_tracker = keras.metrics.Mean(name="quantization_error")
-        self._te_tracker = keras.metrics.Mean(name="topographic_error")
+        self._loss_mean = self.add_tracker("loss", "min")
+        self._qe_mean = self.add_tracker("quantization_error", "min")
+        self._te_mean = self.add_tracker("topographic_error", "min")
         self.built = True
 
-    # -- the map ----------------------------------------------------------------------
-    def get_config(self) -> dict:
-        return {**super().get_config(), **self._config}
-
     @property
-    def metrics(self):
-        return [self._qe_tracker, self._te_tracker]
+    def feature_shape(self) -> tuple:
+        return (self.input_dim,)
 
-    def current_rates(self):
-        """(sigma, eta) at the current step t of the horizon T."""
-        config = self._config
+    # -- the map ----------------------------------------------------------------------
+    def _rates(self):
+        """(sigma, eta) tensors at the current step t of the horizon T."""
         progress = tf.minimum(self.step / self.total_steps, 1.0)
-        sigma = decayed(config["sigma"], config["sigma_end"], progress, config["decay"])
-        eta = decayed(
-            config["learning_rate"], config["learning_rate_end"], progress, config["decay"]
-        )
+        sigma = decayed(self.sigma, self.sigma_end, progress, self.decay)
+        eta = decayed(self.learning_rate, self.learning_rate_end, progress, self.decay)
         return sigma, eta
+
+    def current_rates(self) -> tuple[float, float]:
+        """(sigma, eta) that the next training step will use (schedule values, not logged)."""
+        return tuple(float(keras.ops.convert_to_numpy(value)) for value in self._rates())
 
     def _distances(self, x):
         """Squared distances (B, U) by ||x||^2 - 2 x.w + ||w||^2, clipped at 0."""
@@ -165,76 +180,66 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
 
     def call(self, x):
         """Winner (row, col) of each sample, int32 (N, 2)."""
-        best = self._winners(batch_features(x))[1]
-        return tf.stack([best // self._config["cols"], best % self._config["cols"]], axis=1)
+        best = self._winners(tf.cast(x, "float32"))[1]
+        return tf.stack([best // self.cols, best % self.cols], axis=1)
 
     # -- training -----------------------------------------------------------------
+    def _measure(self, quantization, far, weights):
+        self._loss_mean.update_state(quantization, sample_weight=weights)
+        self._qe_mean.update_state(quantization, sample_weight=weights)
+        self._te_mean.update_state(far, sample_weight=weights)
+        return self.get_metrics_result()
+
     def train_step(self, data):
-        x = batch_features(data)
+        x, weights = batch_and_weights(data)
         best, quantization, far = self._errors(x)
-        sigma, eta = self.current_rates()
+        sigma, eta = self._rates()
         h = gaussian_neighbourhood(tf.gather(self.coords, best), self.coords, sigma)
+        log_keep = tf.math.log1p(-tf.minimum(eta * h, 1.0))  # log(1 - eta h_bj)
+        if weights is not None:
+            h = h * weights[:, None]
+            log_keep = tf.math.multiply_no_nan(log_keep, weights[:, None])
         context = tf.distribute.get_replica_context()
-        pulled = tf.matmul(h, x, transpose_a=True)  # sum_b h_bj x_b
-        mass = tf.reduce_sum(h, 0)  # sum_b h_bj
-        log_keep = tf.reduce_sum(tf.math.log1p(-tf.minimum(eta * h, 1.0)), 0)
+        pulled = tf.matmul(h, x, transpose_a=True)  # sum_b s_b h_bj x_b
+        mass = tf.reduce_sum(h, 0)  # sum_b s_b h_bj
+        log_keep = tf.reduce_sum(log_keep, 0)
         if context is not None and context.num_replicas_in_sync > 1:
             pulled, mass, log_keep = context.all_reduce("sum", [pulled, mass, log_keep])
         rate = 1.0 - tf.exp(log_keep)
         mean = pulled / tf.maximum(mass, 1e-30)[:, None]
         self.codebook.assign_add(rate[:, None] * (mean - self.codebook))
         self.step.assign_add(1.0)
-        self._qe_tracker.update_state(quantization)
-        self._te_tracker.update_state(far)
-        return {
-            "quantization_error": self._qe_tracker.result(),
-            "topographic_error": self._te_tracker.result(),
-            "sigma": sigma,
-            "learning_rate": eta,
-        }
+        return self._measure(quantization, far, weights)
 
     def test_step(self, data):
-        _, quantization, far = self._errors(batch_features(data))
-        self._qe_tracker.update_state(quantization)
-        self._te_tracker.update_state(far)
-        return {m.name: m.result() for m in self.metrics}
-
-    def compile(self, steps_per_execution: int = 1, jit_compile="auto", **kwargs):
-        """No loss or optimizer: the update is the SOM rule. Takes `steps_per_execution`."""
-        super().compile(steps_per_execution=steps_per_execution, jit_compile=jit_compile, **kwargs)
-        self._som_compile_config = {
-            "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile,
-        }
-
-    def get_compile_config(self) -> dict | None:
-        return getattr(self, "_som_compile_config", None)
-
-    def compile_from_config(self, config: dict) -> None:
-        self.compile(**config)
+        x, weights = batch_and_weights(data)
+        _, quantization, far = self._errors(x)
+        return self._measure(quantization, far, weights)
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
-        """Train on unlabelled `x` (array or `tf.data`); adds a `SOMDecay` unless one is given."""
-        callbacks = list(callbacks or [])
-        if not any(isinstance(callback, SOMDecay) for callback in callbacks):
-            callbacks.append(SOMDecay())
-        return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
+        """Train on unlabelled `x` (array or `tf.data`); adds a `SOMDecay` unless one is given.
 
-    def _check_xy(self, x, y, where: str) -> None:
-        hint = " To see where classes land, use hit_map(x[y == k])."
-        reject_labels("SelfOrganizingMap", y, where, hint)
-        check_array("x", x, last_dim=self._config["input_dim"])
+        The `SOMDecay` runs before every other callback, so a `BackupAndRestore`
+        restores the step counter after the decay has (re)started the schedule.
+        """
+        callbacks = list(callbacks or [])
+        decays = [callback for callback in callbacks if isinstance(callback, SOMDecay)]
+        others = [callback for callback in callbacks if not isinstance(callback, SOMDecay)]
+        if not decays:
+            decays = [SOMDecay()]
+            if _is_empty_dataset_of_unknown_length(x, kwargs.get("steps_per_epoch")):
+                decays = []  # the base reports the empty dataset
+        return super().fit(x, y, *args, callbacks=[*decays, *others], **kwargs)
 
     # -- reading the map ------------------------------------------------------------
     def codebook_grid(self) -> np.ndarray:
         """Weights as (rows, cols, d)."""
-        config = self._config
-        return keras.ops.convert_to_numpy(self.codebook).reshape(config["rows"], config["cols"], -1)
+        return keras.ops.convert_to_numpy(self.codebook).reshape(self.rows, self.cols, -1)
 
     def winner_index(self, x, batch_size: int = 1024) -> np.ndarray:
         """Flat index row * cols + col of each sample's best unit."""
         coords = self.predict(x, batch_size=batch_size, verbose=0)
-        return coords[:, 0] * self._config["cols"] + coords[:, 1]
+        return coords[:, 0] * self.cols + coords[:, 1]
 
     def distance_map(self) -> np.ndarray:
         """The U-matrix: (rows, cols) mean distance of each unit's weights to its neighbours'."""
@@ -242,22 +247,44 @@ class SelfOrganizingMap(CompilesOnDemand, CheckedInputs, keras.Model):
 
     def hit_map(self, x) -> np.ndarray:
         """(rows, cols) number of samples each unit wins."""
-        config = self._config
-        hits = np.bincount(self.winner_index(x), minlength=config["rows"] * config["cols"])
-        return hits.reshape(config["rows"], config["cols"])
+        hits = np.bincount(self.winner_index(x), minlength=self.rows * self.cols)
+        return hits.reshape(self.rows, self.cols)
 
     def quantization_error(self, x, batch_size: int = 1024) -> float:
         """Mean distance from each sample to its best unit's weights."""
-        return float(
-            self.evaluate(x, batch_size=batch_size, verbose=0, return_dict=True)[
-                "quantization_error"
-            ]
-        )
+        logs = self.evaluate(x, batch_size=batch_size, verbose=0, return_dict=True)
+        return float(logs["quantization_error"])
 
     def topographic_error(self, x, batch_size: int = 1024) -> float:
         """Share of samples whose best and second-best units are not neighbours."""
-        return float(
-            self.evaluate(x, batch_size=batch_size, verbose=0, return_dict=True)[
-                "topographic_error"
-            ]
-        )
+        logs = self.evaluate(x, batch_size=batch_size, verbose=0, return_dict=True)
+        return float(logs["topographic_error"])
+
+
+def _positive_radius(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise ValueError(f"`{name}` must be a positive radius; received {name}={value!r}.")
+    if not 0 < value < np.inf:
+        raise ValueError(f"`{name}` must be a positive radius; received {name}={value!r}.")
+    return float(value)
+
+
+def _rate(name: str, value) -> float:
+    value = check_fraction(name, value)
+    if value == 0:
+        raise ValueError(f"`{name}` must be in (0, 1]; received {name}=0.")
+    return value
+
+
+def _is_empty_dataset_of_unknown_length(x, steps_per_epoch) -> bool:
+    """Whether `x` is a `tf.data.Dataset` of unknown length that yields no element.
+
+    Only then is the first element looked for: the decay horizon of a dataset of
+    unknown length needs `SOMDecay(total_steps=...)`, but an empty one needs its
+    own message.
+    """
+    if not isinstance(x, tf.data.Dataset) or steps_per_epoch is not None:
+        return False
+    if int(x.cardinality()) != int(tf.data.UNKNOWN_CARDINALITY):
+        return False
+    return not any(True for _ in x.take(1))
