@@ -105,23 +105,89 @@ def test_identical_to_artlib(digits):
     )
 
 
-@pytest.mark.parametrize("model_class", [FuzzyART, ART1, FuzzyARTMAP])
-def test_saves_and_reloads_without_custom_objects(model_class, digits, tmp_path):
-    x, y = digits
-    if model_class is ART1:
-        model, x = ART1(64, 256, vigilance=0.2), (x > 0.5).astype("float32")
-        fitted(model, x)
-    elif model_class is FuzzyART:
-        model = fitted(FuzzyART(64, 256, vigilance=0.7, learning_rate=0.5), x)
-    else:
-        model = fitted(FuzzyARTMAP(64, 10, 256, vigilance=0.5), x, y)
-    model.save(tmp_path / "art.keras")
-    restored = keras.models.load_model(tmp_path / "art.keras", safe_mode=True)
-    assert type(restored) is model_class
+def test_loss_is_the_mismatch_with_the_resonant_category():
+    # fit: 1 - |I ∧ w_J| / |I| before learning, 1 for a commit (worked examples above);
+    # evaluate: the mismatch with the predicted category after learning.
+    x = np.array([[0.25, 0.75], [0.5, 0.5], [1.0, 0.0]], "float32")
+    model = FuzzyART(2, max_categories=4, vigilance=0.7, choice=0.5, learning_rate=0.5)
+    model.compile()
+    history = model.fit(x, verbose=0)
+    assert history.history["loss"] == [pytest.approx((1 + 0.25 + 1) / 3)]
+    assert history.history["categories"] == [2]
+    result = model.evaluate(x, verbose=0, return_dict=True)
+    assert result == {"loss": pytest.approx((0.125 + 0.25 + 0) / 3), "categories": 2}
+
+    binary = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1]], "float32")
+    history = ART1(4, max_categories=4, vigilance=0.5).fit(binary, verbose=0)
+    assert history.history["loss"] == [pytest.approx((1 + 1 / 3 + 1) / 3)]  # |I| - |I ∧ t| / |I|
+
+    x, y = np.array([[0.25], [0.75], [0.5]], "float32"), np.array([0, 1, 1])
+    model = FuzzyARTMAP(1, 2, max_categories=4, epsilon=0.0)
+    history = model.fit(x, y, validation_data=(x, y), verbose=0)
+    assert history.history["loss"] == [pytest.approx((1 + 1 + 0.25) / 3)]
+    assert history.history["val_accuracy"] == [1.0]
+    assert "accuracy" not in history.history  # every sample is learned with its own class
+
+
+def test_early_stopping_on_categories_stops_once_an_epoch_commits_none(digits):
+    x = digits[0][:64]
+    stop = keras.callbacks.EarlyStopping(monitor="categories", patience=1)  # mode "auto"
+    history = FuzzyART(64, 256, vigilance=0.7).fit(x, epochs=20, callbacks=[stop], verbose=0)
+    counts = history.history["categories"]
+    assert len(counts) < 20 and counts[-1] == counts[-2]
+    assert all(a < b for a, b in zip(counts[:-2], counts[1:-1], strict=True))
+
+
+def test_compile_takes_keras_execution_arguments_only(digits, tmp_path):
+    x, y = digits[0][:64], digits[1][:64]
+    model = FuzzyARTMAP(64, 10, 256)
+    with pytest.raises(ValueError, match="metrics"):
+        model.compile(metrics=["accuracy"])
+    with pytest.raises(ValueError, match="jit_compile"):
+        model.compile(jit_compile=True)
+    with pytest.raises(ValueError, match="loss"):
+        model.compile(loss="mse")
+    model.compile(steps_per_execution=4, run_eagerly=True)
+    model.fit(x, y, batch_size=16, verbose=0)
+    model.save(tmp_path / "artmap.keras")
+    restored = keras.models.load_model(tmp_path / "artmap.keras", safe_mode=True)
+    assert (restored.steps_per_execution, restored.run_eagerly, restored.jit_compile) == (
+        4,
+        True,
+        False,
+    )
     assert restored.get_config() == model.get_config()
-    assert restored.n_categories == model.n_categories
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
-    assert restored.compiled
+
+
+def test_sample_and_class_weights_are_rejected(digits):
+    x, y = digits[0][:64], digits[1][:64]
+    model = FuzzyARTMAP(64, 10, 256)
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(x, y, class_weight={0: 2.0}, verbose=0)
+    weighted = tf.data.Dataset.from_tensor_slices((x, y, np.ones(64))).batch(16)
+    with pytest.raises(ValueError, match="sample_weight"):
+        model.fit(weighted, verbose=0)
+    assert model.n_categories == 0
+
+
+def test_dataset_specs_are_checked_before_training(digits):
+    x, y = digits[0][:64], digits[1][:64]
+    model = FuzzyARTMAP(64, 10, 256)
+    batches = tf.data.Dataset.from_tensor_slices
+    with pytest.raises(ValueError, match=r"yields none: make its elements \(x, y\)"):
+        model.fit(batches(x).batch(16), verbose=0)
+    with pytest.raises(ValueError, match="numeric classes"):
+        model.fit(batches((x, y.astype(str))).batch(16), verbose=0)
+    with pytest.raises(ValueError, match="shape"):
+        model.fit(batches((x, y[:, None, None])).batch(16), verbose=0)
+    with pytest.raises(ValueError, match="10 classes"):
+        model.fit(batches((x, np.eye(12)[y])).batch(16), verbose=0)
+    with pytest.raises(ValueError, match="takes no labels"):
+        FuzzyART(64).fit(batches((x, y)).batch(16), verbose=0)
+    with pytest.raises(ValueError, match="fit` first"):
+        model.evaluate(x, y, verbose=0)
+    assert model.n_categories == 0
 
 
 def test_numpy_dataset_mirrored_and_steps_per_execution_agree(digits, mirrored_strategy):
@@ -180,11 +246,11 @@ def test_rejects_bad_inputs(digits):
         model.fit(x, np.full((64, 10), 0.1), verbose=0)
     with pytest.raises(ValueError, match="labels"):
         model.fit(x, verbose=0)
-    with pytest.raises(ValueError, match="without labels"):
+    with pytest.raises(ValueError, match="takes no labels"):
         FuzzyART(64).fit(x, y, verbose=0)
     with pytest.raises(ValueError, match="0 and 1"):
         ART1(64).fit(x, verbose=0)
-    with pytest.raises(ValueError, match="resonance"):
+    with pytest.raises(ValueError, match="optimizer"):
         FuzzyART(64).compile(optimizer="adam")
     with pytest.raises(ValueError, match="fit"):
         FuzzyART(64).predict(x, verbose=0)
@@ -196,6 +262,14 @@ def test_rejects_bad_inputs(digits):
     dataset = tf.data.Dataset.from_tensor_slices((x, y + 10)).batch(32)
     with pytest.raises(ValueError, match="classes"):
         model.evaluate(dataset, verbose=0)
+    nan = x.copy()
+    nan[5, 3] = np.nan
+    dataset = tf.data.Dataset.from_tensor_slices((nan, y)).batch(32)
+    with pytest.raises(ValueError, match="NaN or infinite"):  # mlzoo's dataset guard
+        model.fit(dataset, verbose=0)
+    model.check_dataset_values = False  # without the guard, ART's own check still stops it
+    with pytest.raises(ValueError, match=r"finite values in \[0, 1\]"):
+        model.fit(dataset, verbose=0)
     np.testing.assert_array_equal(model.predict(x, verbose=0), y)  # learned nothing from them
 
 

@@ -6,14 +6,14 @@ import keras
 import tensorflow as tf
 
 from mlzoo._checks import check_fraction, check_positive_int
-from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import add_state_weight, require_tensorflow
 from mlzoo.models.art import _inputs
 from mlzoo.models.art._presentation import categories, present_batch
 from mlzoo.models.art._search import first_max
+from mlzoo.models.zoo_model import ZooModel, _bind
 
 
-class ARTModel(CheckedInputs, keras.Model):
+class ARTModel(ZooModel):
     """Base of `FuzzyART`, `ART1` and `FuzzyARTMAP`: categories grow in preallocated weights.
 
     Rows [0, n_categories) of `category_weights` (max_categories, 2 * input_dim)
@@ -25,12 +25,21 @@ class ARTModel(CheckedInputs, keras.Model):
     `train_step`; under `tf.distribute` every replica gathers the global batch
     and learns it whole, so the replicas stay identical to one device.
 
+    Logs: `loss`, the mean mismatch 1 - |I ∧ w_J| / |I| between each sample I
+    and the category J that codes it (in `fit`: J right after learning the
+    sample; in `evaluate` and validation: J = the predicted category), and
+    `categories`, the committed count (direction "max": `EarlyStopping(
+    monitor="categories", patience=1)` stops once an epoch commits none).
+
     Subclasses define `_encode`, `_valid_features`, `_rule_parameters` and
-    the static rules `_choice_and_match`, `_new_category` and `_learned` (see
-    `_presentation`); supervised ones also `_class_indices` and `_valid_labels`
-    (labels reach the steps only when `supervised`).
+    the static rules `_choice_and_match`, `_mismatch`, `_new_category` and
+    `_learned` (see `_presentation`); supervised ones also `_class_indices`
+    and `_valid_labels` (labels reach the steps only when `supervised`).
     """
 
+    uses_optimizer = False
+    uses_loss = False
+    supports_sample_weight = False  # a resonance rule has no per-sample step size to weight
     supervised = False
     binary_input = False
 
@@ -45,7 +54,13 @@ class ARTModel(CheckedInputs, keras.Model):
         )
         self.category_count = add_state_weight(self, "category_count", (), "int32")
         self._status = add_state_weight(self, "status", (), "int32")
+        self._mismatch_tracker = self.add_tracker("loss", "min")
+        self._categories_tracker = self.add_tracker("categories", "max")
         self.built = True
+
+    @property
+    def feature_shape(self) -> tuple:
+        return (self.input_dim,)
 
     @property
     def n_categories(self) -> int:
@@ -57,54 +72,50 @@ class ARTModel(CheckedInputs, keras.Model):
         return self.category_weights.numpy()[: self.n_categories]
 
     # ------------------------------------------------------------------ compile / entry points
-    def compile(self, optimizer=None, loss=None, metrics=None, *, steps_per_execution=1, **kwargs):
-        """Configure `fit`: ART learns by resonance, so there is no optimizer, loss or metric.
+    def configure_compile(self, args: dict) -> dict:
+        """ART learns by resonance: no optimizer, loss or metrics; Keras' step is not jit-compiled.
 
-        Args:
-            steps_per_execution: batches per traced call (state stays in variables).
-            **kwargs: `run_eagerly`.
+        `steps_per_execution` and `run_eagerly` are honoured; the per-sample loop
+        is XLA-compiled by the model itself.
         """
-        for arg, value in (("optimizer", optimizer), ("loss", loss), ("metrics", metrics)):
-            if value is not None:
-                raise ValueError(
-                    f"{type(self).__name__} learns by resonance, not by gradients: call "
-                    f"compile() without `{arg}`; received {arg}={value!r}."
-                )
-        super().compile(steps_per_execution=steps_per_execution, jit_compile=False, **kwargs)
+        name = type(self).__name__
+        if args.get("metrics") is not None:
+            raise ValueError(
+                f"{name} logs its own metrics (`loss`: the mean mismatch; `categories`"
+                f"{'; `accuracy`' if self.supervised else ''}): call compile() without `metrics`; "
+                f"received metrics={args['metrics']!r}."
+            )
+        if args.get("jit_compile", False) not in (False, "auto"):
+            raise ValueError(
+                f"{name} XLA-compiles its own per-sample loop: call compile() without "
+                f"`jit_compile`; received jit_compile={args['jit_compile']!r}."
+            )
+        return {**args, "jit_compile": False}
 
-    def compile_from_config(self, config):
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(
-            steps_per_execution=config.get("steps_per_execution", 1),
-            run_eagerly=config.get("run_eagerly", False),
-        )
-
-    def fit(self, x=None, y=None, *args, callbacks=None, shuffle=False, **kwargs):
+    def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, presenting the samples in the given order unless `shuffle=True`."""
-        if not self.compiled:
-            self.compile()
-        callbacks = [*(callbacks or []), _StopOnStatus()]
-        history = super().fit(x, y, *args, callbacks=callbacks, shuffle=shuffle, **kwargs)
+        call = _bind(keras.Model.fit, x, y, *args, **kwargs)
+        call.setdefault("shuffle", False)
+        call["callbacks"] = [*(call.get("callbacks") or []), _StopOnStatus()]
+        history = super().fit(**call)
         self._raise_for_status("fit")
         return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        if not self.compiled:
-            self.compile()
         result = super().evaluate(x, y, *args, **kwargs)
         self._raise_for_status("evaluate")
         return result
 
     def predict(self, x, *args, **kwargs):
-        if not self.n_categories:
-            raise ValueError(f"{type(self).__name__} has no categories yet: call `fit` first.")
         result = super().predict(x, *args, **kwargs)
         self._raise_for_status("predict")
         return result
 
-    def _check_xy(self, x, y, where: str) -> None:
+    def check_data(self, x, y, where: str) -> None:
+        """Features in [0, 1] (ART1: 0 or 1); categories before `predict`/`evaluate`."""
         _inputs.check_features(self, x, where)
-        _inputs.check_labels(self, x, y, where)
+        if where in ("predict", "evaluate") and not self.n_categories:
+            raise ValueError(f"{type(self).__name__} has no categories yet: call `fit` first.")
 
     def _raise_for_status(self, where: str) -> None:
         status = int(self._status.numpy())
@@ -120,7 +131,7 @@ class ARTModel(CheckedInputs, keras.Model):
         self._flag_invalid(x, y)
         labels = None if y is None else self._class_indices(y)
         state = tuple(map(tf.convert_to_tensor, self._state_variables()))
-        state, status = present_batch(
+        state, status, mismatch, presented = present_batch(
             type(self),
             self._params(),
             self._encode(x),
@@ -131,12 +142,33 @@ class ARTModel(CheckedInputs, keras.Model):
         for variable, value in zip(self._state_variables(), state, strict=True):
             variable.assign(value)
         self._status.assign(status)
-        return {"categories": tf.convert_to_tensor(self.category_count)}
+        presented = tf.cast(presented, tf.float32)
+        self._mismatch_tracker.update_state(
+            tf.cast(tf.math.divide_no_nan(mismatch, tf.cast(presented, tf.float64)), tf.float32),
+            sample_weight=presented,
+        )
+        return self._logs()
 
     def test_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         self._flag_invalid(x, y)
-        return {"categories": tf.convert_to_tensor(self.category_count)}
+        self._update_test_trackers(x, y, self._categories_of(x))
+        return self._logs()
+
+    def _update_test_trackers(self, x, y, found):
+        """`loss`: the mismatch of each sample with its predicted category `found`."""
+        weights = tf.gather(tf.convert_to_tensor(self.category_weights), tf.maximum(found, 0))
+        params = self._params()
+        mismatch = type(self)._mismatch(params, self._encode(x), weights)
+        self._mismatch_tracker.update_state(tf.cast(mismatch, tf.float32))
+
+    def _logs(self) -> dict:
+        self._categories_tracker.reset_state()
+        self._categories_tracker.update_state(tf.cast(self.category_count, tf.float32))
+        return {
+            "loss": self._mismatch_tracker.result(),
+            "categories": self._categories_tracker.result(),
+        }
 
     def predict_step(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -145,6 +177,9 @@ class ARTModel(CheckedInputs, keras.Model):
 
     def call(self, inputs):
         """Category of each sample: the committed j of largest T_j (no vigilance); -1 if none."""
+        return self._categories_of(inputs)
+
+    def _categories_of(self, inputs):
         return categories(
             type(self),
             self._params(),
@@ -180,20 +215,6 @@ class ARTModel(CheckedInputs, keras.Model):
     @staticmethod
     def _learned_state(state, weights, count, index, commit, label) -> tuple:
         return weights, count + tf.cast(commit, tf.int32)
-
-    # ------------------------------------------------------------------ config
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "input_dim": self.input_dim,
-            "max_categories": self.max_categories,
-            "vigilance": self.vigilance,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 class _StopOnStatus(keras.callbacks.Callback):

@@ -1,9 +1,11 @@
-"""Clear errors for ART inputs: numpy checks before tracing, status codes from inside the step.
+"""Clear errors for ART inputs: the family's checks of `check_data`, status codes from the step.
 
-Arrays are checked in Python before Keras traces anything. Values from a
-`tf.data.Dataset` are only seen inside the traced step, which then sets a
-status code instead of raising; `fit`/`evaluate`/`predict` turn a non-zero
-code into the `ValueError` written by `status_message`.
+Arrays (and a dataset's element specs) are checked by `ZooModel` and then by
+these rules before Keras traces anything. Values from a `tf.data.Dataset`
+are only seen inside the traced step, which then sets a status code instead
+of raising; `fit`/`evaluate`/`predict` turn a non-zero code into the
+`ValueError` written by `status_message`. (NaN/inf in a dataset is caught
+earlier by the base's dataset guard.)
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_array, check_spec, check_values
+from mlzoo._checks import check_class_labels, check_sample_shape, check_values
 
 OK, CAPACITY_EXHAUSTED, BAD_FEATURES, BAD_LABELS = 0, 1, 2, 3
 
@@ -24,19 +26,13 @@ LABEL_HINT = " Pass integer classes 0..C-1, shape (N,) or (N, 1), or one-hot row
 
 
 def check_features(model, x, where: str) -> None:
-    """Shape (N, input_dim), finite, in [0, 1] (ART1: in {0, 1}); datasets: the shape only."""
+    """Values in [0, 1] (ART1: in {0, 1}); a dataset's spec has nothing more to show.
+
+    The base (`ZooModel`) has checked the shape, dtype and finiteness already.
+    """
+    if isinstance(x, tf.TensorSpec):
+        return  # values from a dataset are checked inside the step
     name = f"{where} x"
-    if isinstance(x, tf.data.Dataset):
-        spec = x.element_spec
-        parts = spec if isinstance(spec, tuple) else (spec,)
-        check_spec(name, parts[0], last_dim=model.input_dim)
-        has_labels = len(parts) > 1 and parts[1] is not None
-        if where != "predict" and has_labels != model.supervised:
-            raise ValueError(_labels_expected(model, "the dataset"))
-        return
-    check_array(name, x, last_dim=model.input_dim)
-    if not hasattr(x, "shape"):
-        return
     if model.binary_input:
         if not np.isin(np.asarray(x), (0, 1)).all():
             raise ValueError(f"`{name}` must hold only 0 and 1.{BINARY_HINT}")
@@ -44,32 +40,38 @@ def check_features(model, x, where: str) -> None:
         check_values(name, x, value_range=(0.0, 1.0), hint=SCALING_HINT)
 
 
-def check_labels(model, x, y, where: str) -> None:
-    """No labels for the clustering models; integer or one-hot classes for ARTMAP."""
-    if isinstance(x, tf.data.Dataset) or where == "predict":
-        return
-    if (y is not None) != model.supervised:
-        raise ValueError(_labels_expected(model, f"`{where}`"))
-    if y is None or not hasattr(y, "shape"):
-        return
+def check_labels(model, y, where: str) -> None:
+    """ARTMAP labels: integer classes 0..C-1 ((N,) or (N, 1)) or exact one-hot rows (N, C)."""
     name, classes = f"{where} y", model.num_classes
-    labels = check_values(name, y)
-    if hasattr(x, "shape") and len(labels) != len(x):
-        raise ValueError(f"`{where} x` has {len(x)} samples but `{name}` has {len(labels)}.")
-    if labels.ndim == 2 and labels.shape[1] == classes > 1:
-        if not (np.isin(labels, (0, 1)).all() and (labels.sum(axis=1) == 1).all()):
-            raise ValueError(f"`{name}` of shape {labels.shape} must be one-hot rows.{LABEL_HINT}")
+    if y is None:
+        if where != "predict":
+            raise ValueError(
+                f"{type(model).__name__} learns from labels, but the `{where}` dataset yields "
+                f"none: make its elements (x, y).{LABEL_HINT}"
+            )
         return
-    if labels.ndim > 2 or (labels.ndim == 2 and labels.shape[1] != 1):
-        raise ValueError(
-            f"`{name}` has shape {labels.shape}, but the model has {classes} classes.{LABEL_HINT}"
-        )
-    if labels.size and (
-        (labels != np.round(labels)).any() or labels.min() < 0 or labels.max() >= classes
-    ):
+    if isinstance(y, tf.TensorSpec):
+        if not (y.dtype.is_floating or y.dtype.is_integer or y.dtype.is_bool):
+            raise ValueError(
+                f"`{name}` elements must be numeric classes; the dataset yields dtype "
+                f"{y.dtype.name}.{LABEL_HINT}"
+            )
+        check_sample_shape(name, y, () if y.shape.rank == 1 else (None,), LABEL_HINT)
+        if y.shape.rank == 2 and y.shape[-1] not in (None, 1, classes):
+            raise ValueError(
+                f"`{name}` elements have shape {tuple(y.shape)}, but the model has {classes} "
+                f"classes.{LABEL_HINT}"
+            )
+        return
+    indices = check_class_labels(name, y, classes)
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] == classes > 1:
+        if not np.isin(labels, (0, 1)).all():
+            raise ValueError(f"`{name}` of shape {labels.shape} must be one-hot rows.{LABEL_HINT}")
+    elif indices.max() >= classes:
         raise ValueError(
             f"`{name}` must hold integer classes in [0, {classes - 1}]; received values in "
-            f"[{labels.min():g}, {labels.max():g}].{LABEL_HINT}"
+            f"[{indices.min()}, {indices.max()}].{LABEL_HINT}"
         )
 
 
@@ -90,14 +92,4 @@ def status_message(model, status: int, where: str) -> str:
     return (
         f"`{where} y`: a batch from the dataset holds labels that are not classes in "
         f"[0, {model.num_classes - 1}].{LABEL_HINT}"
-    )
-
-
-def _labels_expected(model, source: str) -> str:
-    kind = type(model).__name__
-    if model.supervised:
-        return f"{kind} learns from labels, but {source} passes none: give `y`.{LABEL_HINT}"
-    return (
-        f"{kind} clusters without labels, but {source} passes labels (`y`): drop them, or use "
-        "FuzzyARTMAP to classify."
     )

@@ -1,6 +1,6 @@
 """The ART presentation loop: windows of samples through one XLA program per model class.
 
-`rules` is the model class: its static methods `_choice_and_match`,
+`rules` is the model class: its static methods `_choice_and_match`, `_mismatch`,
 `_new_category`, `_learned`, `_resonant_category` and `_learned_state` take
 the hyper-parameters as float64 tensors (`params`). The XLA programs see a
 fixed window of WINDOW samples, so every batch size and every model of a
@@ -21,26 +21,29 @@ def present_batch(rules, params: dict, features, labels, state: tuple, status):
     """Present the samples in order until one finds no room (status CAPACITY_EXHAUSTED).
 
     `state` starts with the weights (capacity, width) and the category count;
-    `labels` (int32) is None for the clustering models.
+    `labels` (int32) is None for the clustering models. Returns the new state,
+    the status, the sum of the mismatches of the learned samples with their
+    resonant categories before learning (float64; 1 for a commit) and their number.
     """
     size = tf.shape(features)[0]
     windows = _windows(features)
     label_windows = None if labels is None else _windows(labels)
 
-    def present(window, status, state):
+    def present(window, status, state, mismatch, learned):
         labels = None if label_windows is None else label_windows[window]
         valid = tf.minimum(size - window * WINDOW, WINDOW)
-        state, status = _present_window(
+        state, status, window_mismatch, window_learned = _present_window(
             rules, params, windows[window], labels, valid, state, status
         )
-        return window + 1, status, state
+        return window + 1, status, state, mismatch + window_mismatch, learned + window_learned
 
-    _, status, state = tf.while_loop(
-        lambda window, status, _: (window < tf.shape(windows)[0]) & (status == _inputs.OK),
+    zero = tf.constant(0.0, tf.float64)
+    _, status, state, mismatch, learned = tf.while_loop(
+        lambda window, status, *_: (window < tf.shape(windows)[0]) & (status == _inputs.OK),
         present,
-        (0, status, state),
+        (0, status, state, zero, 0),
     )
-    return state, status
+    return state, status, mismatch, learned
 
 
 def categories(rules, params: dict, features, weights, count):
@@ -62,21 +65,29 @@ def _windows(values):
 
 @tf.function(jit_compile=True, autograph=False)
 def _present_window(rules, params, features, labels, valid, state, status):
-    def present(index, status, state):
+    def present(index, status, state, mismatch):
         label = None if labels is None else labels[index]
-        state, fits = _present(rules, params, features[index], label, state)
-        return index + 1, tf.where(fits, status, _inputs.CAPACITY_EXHAUSTED), state
+        state, fits, sample_mismatch = _present(rules, params, features[index], label, state)
+        status = tf.where(fits, status, _inputs.CAPACITY_EXHAUSTED)
+        return index + 1, status, state, mismatch + tf.where(fits, sample_mismatch, 0.0)
 
-    _, status, state = tf.while_loop(
-        lambda index, status, _: (index < valid) & (status == _inputs.OK),
+    zero = tf.constant(0.0, tf.float64)
+    index, status, state, mismatch = tf.while_loop(
+        lambda index, status, *_: (index < valid) & (status == _inputs.OK),
         present,
-        (0, status, state),
+        (0, status, state, zero),
     )
-    return state, status
+    # a sample that found no room learned nothing
+    learned = index - tf.cast(status != _inputs.OK, tf.int32)
+    return state, status, mismatch, learned
 
 
 def _present(rules, params, sample, label, state):
-    """One sample: search, then learn (resonance) or commit a new category (fast commit)."""
+    """One sample: search, then learn (resonance) or commit a new category (fast commit).
+
+    Returns the new state, whether the sample found room and its mismatch with
+    the resonant category before learning (1 when it commits a new one).
+    """
     weights, count = state[0], state[1]
     capacity = weights.shape[0]
     choice, match = category_scores(
@@ -91,7 +102,10 @@ def _present(rules, params, sample, label, state):
     new, learned = rules._new_category(params, sample), rules._learned(params, sample, current)
     row = tf.where(fits, tf.where(is_new, new, learned), current)
     weights = tf.tensor_scatter_nd_update(weights, [[index]], [row])
-    return rules._learned_state(state, weights, count, index, is_new & fits, label), fits
+    # before learning; 1 for a commit: no category coded the sample
+    mismatch = rules._mismatch(params, sample[None], current[None])[0]
+    mismatch = tf.where(is_new, tf.constant(1.0, tf.float64), mismatch)
+    return rules._learned_state(state, weights, count, index, is_new & fits, label), fits, mismatch
 
 
 @tf.function(jit_compile=True, autograph=False)

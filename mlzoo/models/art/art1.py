@@ -6,8 +6,10 @@ import keras
 import tensorflow as tf
 
 from mlzoo.models.art._base import ARTModel
+from mlzoo.models.registry import register
 
 
+@register("art1")
 @keras.saving.register_keras_serializable(package="mlzoo")
 class ART1(ARTModel):
     """ART1 for binary input (Carpenter & Grossberg 1987), with the rules of artlib's `ART1`.
@@ -25,7 +27,10 @@ class ART1(ARTModel):
     As in artlib, M_j divides by d where the paper divides by |I|, and a new
     category's bottom-up weights are scaled by d (the bound on an uncommitted
     node's weights) until its first resonance. `predict` gives argmax_j T_j
-    over the committed categories (no vigilance).
+    over the committed categories (no vigilance). `fit` logs `categories` and
+    `loss`, the mean of (|I| - |I ∧ t_J|) / |I| (the paper's mismatch: the
+    share of the sample's ones the template lacks; 0 for an all-zero I), t_J
+    before learning and 1 for a commit; evaluate/validation: J predicted.
 
     Args:
         input_dim: d, binary features per sample.
@@ -84,6 +89,14 @@ class ART1(ARTModel):
         return choice, tf.linalg.matvec(top_down, sample) / sample.shape[0]
 
     @staticmethod
+    def _mismatch(params, samples, weights):
+        """(|I| - |I ∧ t|) / |I| per row (float64): the share of active bits the template lacks."""
+        samples = tf.cast(samples, tf.float64)
+        top_down = tf.cast(weights[:, samples.shape[-1] :], tf.float64)
+        size = tf.reduce_sum(samples, axis=-1)
+        return tf.math.divide_no_nan(size - tf.reduce_sum(samples * top_down, axis=-1), size)
+
+    @staticmethod
     def _scaled(params, template, size):
         bias = params["uncommitted_bias"]
         scale = tf.math.divide_no_nan(bias, bias - 1 + size)  # 0 for L = 1 and an empty template
@@ -99,6 +112,3 @@ class ART1(ARTModel):
         top_down = tf.cast(weight[sample.shape[0] :], tf.float64)
         template = tf.cast(sample, tf.float64) * top_down
         return ART1._scaled(params, template, tf.reduce_sum(template))
-
-    def get_config(self):
-        return {**super().get_config(), "uncommitted_bias": self.uncommitted_bias}

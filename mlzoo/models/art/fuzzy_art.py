@@ -8,8 +8,10 @@ import tensorflow as tf
 from mlzoo._checks import check_fraction, check_non_negative
 from mlzoo.models.art._base import ARTModel
 from mlzoo.models.art.complement import complement_code
+from mlzoo.models.registry import register
 
 
+@register("fuzzy_art")
 @keras.saving.register_keras_serializable(package="mlzoo")
 class FuzzyART(ARTModel):
     """Fuzzy ART with complement coding I = (a, 1 - a) (Carpenter, Grossberg & Rosen 1991).
@@ -23,7 +25,16 @@ class FuzzyART(ARTModel):
         no J       commit category n_categories with w = I (fast commit)
 
     `fit` presents the samples in the given order (`shuffle=False` unless
-    asked) and logs `categories`; `predict` gives each sample's category,
+    asked) and logs
+
+        loss        mean of 1 - |I ∧ w_J| / |I| over the samples, w_J before
+                    learning the sample (1 when it commits: no category coded it);
+                    evaluate/validation: J = the predicted category, current weights
+        categories  n_categories (direction "max": EarlyStopping(monitor=
+                    "categories", patience=1) stops once an epoch commits none)
+
+    and takes no `sample_weight` (a resonance rule has no step size to
+    weight). `predict` gives each sample's category,
     argmax_j T_j over the committed categories (no vigilance, as artlib's
     `predict`). Sums run in float64 over the float32 weights, so with fast
     learning the categories and weights equal those of artlib's
@@ -47,7 +58,7 @@ class FuzzyART(ARTModel):
     >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
     >>> model = FuzzyART(64, max_categories=500, vigilance=0.75)
     >>> model.compile()
-    >>> history = model.fit(x, batch_size=256, verbose=0)   # logs `categories`
+    >>> history = model.fit(x, batch_size=256, verbose=0)   # logs `loss`, `categories`
     >>> categories = model.predict(x_test, verbose=0)       # (575,) in [0, n_categories)
     """
 
@@ -84,6 +95,13 @@ class FuzzyART(ARTModel):
         return overlap / (params["choice"] + size), overlap / (sample.shape[0] // 2)
 
     @staticmethod
+    def _mismatch(params, samples, weights):
+        """1 - |I ∧ w| / |I| per row (float64); |I| = input_dim under complement coding."""
+        samples, weights = tf.cast(samples, tf.float64), tf.cast(weights, tf.float64)
+        overlap = tf.reduce_sum(tf.minimum(samples, weights), axis=-1)
+        return 1 - overlap / (samples.shape[-1] // 2)
+
+    @staticmethod
     def _new_category(params, sample):
         return sample
 
@@ -92,6 +110,3 @@ class FuzzyART(ARTModel):
         beta, weight = params["beta"], tf.cast(weight, tf.float64)
         learned = beta * tf.minimum(tf.cast(sample, tf.float64), weight) + (1 - beta) * weight
         return tf.cast(learned, tf.float32)
-
-    def get_config(self):
-        return {**super().get_config(), "choice": self.choice, "learning_rate": self.learning_rate}

@@ -8,13 +8,16 @@ import tensorflow as tf
 
 from mlzoo._checks import check_non_negative, check_positive_int
 from mlzoo.models._training import add_state_weight
+from mlzoo.models.art import _inputs
 from mlzoo.models.art._presentation import categories
 from mlzoo.models.art._search import first_max
 from mlzoo.models.art.fuzzy_art import FuzzyART
+from mlzoo.models.registry import register
 
 _SEARCHING = -2
 
 
+@register("fuzzy_artmap")
 @keras.saving.register_keras_serializable(package="mlzoo")
 class FuzzyARTMAP(FuzzyART):
     """Fuzzy ARTMAP: Fuzzy ART categories (ART_a), each mapped to one class, with match tracking.
@@ -32,8 +35,12 @@ class FuzzyARTMAP(FuzzyART):
         no category left             commit a new one with w = I, label y
 
     `predict` gives the class of argmax_j T_j over the committed categories;
-    `predict_categories` that category. `evaluate` and validation log
-    `accuracy` (for KerasTuner's "val_accuracy"), and `fit` logs `categories`.
+    `predict_categories` that category. `fit` logs `loss` (the mismatch of
+    `FuzzyART`, of the category each sample resonates with after match
+    tracking) and `categories`; `evaluate` and validation also log `accuracy`,
+    the fraction of samples whose predicted class is their label (direction
+    "max", e.g. KerasTuner's objective "val_accuracy"). Training logs no
+    accuracy: every sample is learned by a category of its own class.
 
     Args:
         input_dim: d, features per sample, each in [0, 1].
@@ -78,17 +85,19 @@ class FuzzyARTMAP(FuzzyART):
         self.category_labels = add_state_weight(
             self, "category_labels", (self.max_categories,), "int32"
         )
-        self._accuracy = keras.metrics.Mean(name="accuracy")
+        self._accuracy = self.add_tracker("accuracy", "max")
 
     def call(self, inputs):
         """Class of each sample: the label of its `FuzzyART` category; -1 without categories."""
-        found = super().call(inputs)
+        return self._labels_of(self._categories_of(inputs))
+
+    def _labels_of(self, found):
         labels = tf.gather(tf.convert_to_tensor(self.category_labels), tf.maximum(found, 0))
         return tf.where(found >= 0, labels, -1)
 
     def predict_categories(self, x, batch_size: int = 1024) -> np.ndarray:
         """ART_a category of each sample (artlib's `predict_ab(x)[0]`), numpy (N,) int32."""
-        self._check_xy(x, None, "predict")
+        x = self._checked("predict", x, None)
         x, params = np.asarray(x, "float32"), self._params()
         weights, count = map(tf.convert_to_tensor, (self.category_weights, self.category_count))
         batches = [
@@ -98,14 +107,18 @@ class FuzzyARTMAP(FuzzyART):
         return np.concatenate(batches)
 
     def test_step(self, data):
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        self._flag_invalid(x, y)
-        correct = tf.equal(self(x), self._class_indices(y))
+        return {**super().test_step(data), "accuracy": self._accuracy.result()}
+
+    def _update_test_trackers(self, x, y, found):
+        """`loss` as `FuzzyART`'s; `accuracy`: the fraction of samples given their class."""
+        super()._update_test_trackers(x, y, found)
+        correct = tf.equal(self._labels_of(found), self._class_indices(y))
         self._accuracy.update_state(tf.cast(correct, tf.float32))
-        return {
-            "accuracy": self._accuracy.result(),
-            "categories": tf.convert_to_tensor(self.category_count),
-        }
+
+    def check_data(self, x, y, where: str) -> None:
+        """`FuzzyART`'s feature rules; labels: classes 0..C-1 or exact one-hot rows."""
+        super().check_data(x, y, where)
+        _inputs.check_labels(self, y, where)
 
     def _state_variables(self) -> tuple:
         return (*super()._state_variables(), self.category_labels)
@@ -159,6 +172,3 @@ class FuzzyARTMAP(FuzzyART):
         labels = state[2]
         label = tf.where(commit, label, labels[index])
         return weights, count, tf.tensor_scatter_nd_update(labels, [[index]], [label])
-
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes, "epsilon": self.epsilon}
