@@ -76,8 +76,9 @@ def main(argv=None) -> dict:
             seed=seed,
             verbose=0,
         )
-        history = cascor.fit(x, y)
-        accuracy = float(np.mean((cascor.model.predict(x, verbose=0)[:, 0] > 0.5) == y))
+        cascor.fit(x, y)  # grows until 100 % training accuracy or the unit budget
+        network = cascor.to_functional()
+        accuracy = float(np.mean((network.predict(x, verbose=0)[:, 0] > 0.5) == y))
         runs.append(
             {
                 "seed": seed,
@@ -85,8 +86,8 @@ def main(argv=None) -> dict:
                 "training_accuracy": accuracy,
                 "solved": accuracy == 1.0,
                 "seconds": time.perf_counter() - start,
-                "output_epochs": sum(row["output_epochs"] for row in history),
-                "candidate_epochs": sum(row.get("candidate_epochs", 0) for row in history),
+                "output_epochs": sum(row["output_epochs"] for row in cascor.growth),
+                "candidate_epochs": sum(row.get("candidate_epochs", 0) for row in cascor.growth),
             }
         )
         print(f"seed {seed}: {runs[-1]}")
@@ -95,8 +96,8 @@ def main(argv=None) -> dict:
                 f"two-spirals, cascade-correlation, seed {seed}:\n{cascor.hidden_units} "
                 f"hidden units, training accuracy {100 * accuracy:.1f} %"
             )
-            plot_regions(out / "two_spirals_regions.png", cascor.model, x, y, title)
-            cascor.model.save(out / "two_spirals_network.keras")
+            plot_regions(out / "two_spirals_regions.png", network, x, y, title)
+            network.save(out / "two_spirals_network.keras")
     units = np.array([r["hidden_units"] for r in runs if r["solved"]])
     summary = {
         "seeds": len(runs),

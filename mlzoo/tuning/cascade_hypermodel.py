@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keras
 import keras_tuner
 
 from mlzoo.models.cascade import CascadeCorrelation
@@ -11,13 +10,13 @@ from mlzoo.models.cascade import CascadeCorrelation
 class CascadeCorrelationHyperModel(keras_tuner.HyperModel):
     """Search the candidate pool size, the two phases' Adam rates and the patience.
 
-    `build` returns the starting network (inputs wired to outputs); `fit` grows
-    a fresh `CascadeCorrelation` with the trial's values on (x, y) and reports
-    the final training `loss` / `accuracy`, the `hidden_units` it needed and,
-    with `validation_data=(x_val, y_val)`, `val_loss` / `val_accuracy` — any of
-    them can be the objective. Callbacks passed to `search` are not forwarded
-    into the growth phases; re-grow with `tuner.get_best_hyperparameters()`
-    to get the network.
+    `build` returns a fresh `CascadeCorrelation` (inputs wired to outputs) with the
+    trial's values; `fit` grows it on (x, y) until done and reports the final
+    network's training `loss` / `accuracy`, the `hidden_units` it needed and, with
+    `validation_data=(x_val, y_val)`, `val_loss` / `val_accuracy` — any of them can
+    be the objective. Callbacks passed to `search` (KerasTuner's per-epoch
+    checkpoint among them) are not forwarded into the growth, whose epochs are
+    phases; re-grow with `tuner.get_best_hyperparameters()` to get the network.
 
     Example:
 
@@ -25,13 +24,14 @@ class CascadeCorrelationHyperModel(keras_tuner.HyperModel):
     ...     CascadeCorrelationHyperModel(2, 1, max_hidden_units=25),
     ...     objective=keras_tuner.Objective("hidden_units", "min"), max_trials=8)
     >>> tuner.search(x, y)
+    >>> hp = tuner.get_best_hyperparameters()[0]
     """
 
     def __init__(self, input_dim: int, output_dim: int, **grower_kwargs):
         super().__init__()
         self.input_dim, self.output_dim, self.grower_kwargs = input_dim, output_dim, grower_kwargs
 
-    def _grower(self, hp: keras_tuner.HyperParameters) -> CascadeCorrelation:
+    def build(self, hp: keras_tuner.HyperParameters) -> CascadeCorrelation:
         return CascadeCorrelation(
             self.input_dim,
             self.output_dim,
@@ -42,18 +42,15 @@ class CascadeCorrelationHyperModel(keras_tuner.HyperModel):
             **{"verbose": 0, **self.grower_kwargs},
         )
 
-    def build(self, hp: keras_tuner.HyperParameters) -> keras.Model:
-        return self._grower(hp).model
-
     def fit(self, hp, model, x, y=None, validation_data=None, **kwargs) -> dict:
-        """Grow with the trial's hyper-parameters; return the measured values."""
-        grower = self._grower(hp)
-        row = grower.fit(x, y)[-1]
-        results = {"loss": row["loss"], "hidden_units": float(grower.hidden_units)}
-        if "accuracy" in row:
-            results["accuracy"] = row["accuracy"]
+        """Grow `model` until done; return the measured values."""
+        model.fit(x, y)  # growth decides its epochs; see the class docstring on callbacks
+        results = model.evaluate(x, y, batch_size=len(x), verbose=0, return_dict=True)
+        results["hidden_units"] = float(model.hidden_units)
         if validation_data is not None:
-            validation = grower._dataset(*validation_data)
-            measured = grower.model.evaluate(validation, verbose=0, return_dict=True)
+            x_val, y_val = validation_data
+            measured = model.evaluate(
+                x_val, y_val, batch_size=len(x_val), verbose=0, return_dict=True
+            )
             results |= {f"val_{name}": value for name, value in measured.items()}
         return results

@@ -1,7 +1,7 @@
-import keras
 import keras_tuner
 import numpy as np
 
+from mlzoo.models import CascadeCorrelation
 from mlzoo.tuning import CascadeCorrelationHyperModel
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
@@ -15,7 +15,7 @@ def test_grows_per_trial_and_reports_units_and_validation(tmp_path):
     hp = keras_tuner.HyperParameters()
     hp.Fixed("candidates", 4)
     start = hypermodel.build(hp)
-    assert isinstance(start, keras.Model) and start.count_params() == 3  # 2 weights + bias
+    assert isinstance(start, CascadeCorrelation) and start.hidden_units == 0
     measured = hypermodel.fit(hp, start, X, Y, validation_data=(X, Y))
     assert 0 <= measured["hidden_units"] <= 2
     assert measured["val_accuracy"] == measured["accuracy"]
