@@ -155,9 +155,14 @@ def train_mode(args, mode, initial_weights, data, snapshots: bool):
         "mutual_iterations": plan.mutual_iterations,
         "positive_iterations": plan.positive_iterations,
     }
+    # Epochs that trained G (an idle epoch's logged E_n repeats the last value): plot those.
+    negative_epochs = set(range(1, 2 * plan.mutual_iterations, 2))
     curves = {
         "positive_loss": history.history["positive_loss"],
-        "negative_loss": history.history["negative_loss"],
+        "negative_loss": [
+            value if epoch in negative_epochs else float("nan")
+            for epoch, value in enumerate(history.history["negative_loss"])
+        ],
         "test_error": curve.errors,
     }
     return result, curves, (recorder.images if recorder else None)

@@ -6,7 +6,7 @@ import keras
 
 from mlzoo._checks import check_fraction, check_positive_int
 from mlzoo._rounding import round_half_up
-from mlzoo.callbacks._phase_model import require_phase_model
+from mlzoo.callbacks._phase_model import check_total_epochs, require_phase_model
 
 
 class ConversionRateScheduler(keras.callbacks.Callback):
@@ -25,7 +25,8 @@ class ConversionRateScheduler(keras.callbacks.Callback):
 
     Args:
         rate: fraction of `total_epochs` spent in mutual learning, in [0, 1].
-        total_epochs: the number of epochs passed to `fit`.
+        total_epochs: the number of epochs passed to `fit` (another `epochs` in
+            `fit` is an error when training begins: the schedule would be wrong).
 
     Example:
 
@@ -45,6 +46,7 @@ class ConversionRateScheduler(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         require_phase_model(type(self).__name__, self.model)
+        check_total_epochs(type(self).__name__, self.total_epochs, self.params)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.mutual_learning.assign(1 if epoch < self.conversion_epoch else 0)

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from mlzoo._checks import check_positive_int
+from mlzoo.callbacks._phase_model import check_total_epochs
 
 
 def shrink_counts(total_epochs: int, scale_index: float, change_times: int) -> list[int]:
@@ -50,7 +51,8 @@ class LRShrink(keras.callbacks.Callback):
         scale_index: ScaleIndex, in (0, 1).
         scale_lr: ScaleLr, the factor of each change, in (0, 1].
         change_times: ChangeTimes, the most changes, >= 0.
-        total_epochs: K, the epochs passed to `fit`.
+        total_epochs: K, the epochs passed to `fit` (another `epochs` in `fit` is
+            an error when training begins: the schedule would be wrong).
         initial_learning_rate: the rate of epoch 1; default: the optimizer's
             rate when training starts (divided by the shrinks already applied
             when training resumes at a later epoch).
@@ -100,6 +102,7 @@ class LRShrink(keras.callbacks.Callback):
         return initial_learning_rate * self.scale_lr ** np.asarray(self._counts, dtype=float)
 
     def on_train_begin(self, logs=None):
+        check_total_epochs(type(self).__name__, self.total_epochs, self.params)
         # A LossScaleOptimizer (mixed precision) reports its inner optimizer's rate.
         optimizer = getattr(self.model.optimizer, "inner_optimizer", self.model.optimizer)
         if isinstance(

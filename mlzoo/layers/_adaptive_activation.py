@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -28,6 +29,11 @@ class AdaptiveActivation(keras.layers.Layer):
     receive none of it, and the logged loss stays the task loss. With plain SGD
     at rate `lr` a step moves `a` and `b` by `lr * ip_rate * E[da]`,
     `lr * ip_rate * E[db]` (gradient ascent on the rule's objective).
+
+    Sample weights: while a model's training step runs inside
+    `weighted_plasticity(layers, sample_weight)`, `E` is the weighted mean
+    `(1/N) sum_j w_j (...)_j` (Keras' "sum_over_batch_size" convention, as for
+    the task loss), so a sample of weight 0 moves neither `a` nor `b`.
     """
 
     rules: tuple[str, ...] = RULES
@@ -125,8 +131,17 @@ class AdaptiveActivation(keras.layers.Layer):
         b = ops.cast(self.offset, "float32")
         db = self._rule_factor(y)
         batch_axes = tuple(range(len(db.shape) - 1))
-        mean_db = ops.mean(db, axis=batch_axes)
-        mean_da = ops.stop_gradient(1.0 / a) + ops.mean(u * db, axis=batch_axes)
+        weight = self.__dict__.get("_sample_weight")
+        if weight is None:
+            mean_db = ops.mean(db, axis=batch_axes)
+            mean_da = ops.stop_gradient(1.0 / a) + ops.mean(u * db, axis=batch_axes)
+        else:  # E_w[f] = (1/N) sum_j w_j f_j, also for the 1/a term of da
+            weight = ops.cast(weight, "float32")
+            weight = ops.reshape(
+                weight, ops.shape(weight) + (1,) * (len(db.shape) - len(weight.shape))
+            )
+            mean_db = ops.mean(weight * db, axis=batch_axes)
+            mean_da = ops.mean(weight * (ops.stop_gradient(1.0 / a) + u * db), axis=batch_axes)
         ascent = ops.sum(a * ops.stop_gradient(mean_da) + b * ops.stop_gradient(mean_db))
         term = -ops.cast(self.ip_rate_variable, "float32") * ascent
         return term - ops.stop_gradient(term)
@@ -153,6 +168,23 @@ class AdaptiveActivation(keras.layers.Layer):
             }
         )
         return config
+
+
+@contextlib.contextmanager
+def weighted_plasticity(layers, sample_weight):
+    """Within this block, `layers` weight their plasticity update by `sample_weight` (N,).
+
+    Meant around a model's (traced) training step: `sample_weight` is that
+    step's weight tensor; None leaves the plain batch mean.
+    """
+    layers = list(layers)
+    for layer in layers:
+        object.__setattr__(layer, "_sample_weight", sample_weight)  # a tensor: not tracked
+    try:
+        yield
+    finally:
+        for layer in layers:
+            object.__setattr__(layer, "_sample_weight", None)
 
 
 def _check_real(name, value, *, low, high=math.inf, open_low=False) -> float:

@@ -221,6 +221,19 @@ class ZooModel(keras.Model):
         names = {metric.name for metric in own.metrics}
         return [own] + [m for m in super().metrics if m is not own and m.name not in names]
 
+    def _flatten_metrics_in_order(self, logs):
+        """`evaluate`'s list in Keras' order (`loss` first), the own trackers unpacked."""
+        own = self.__dict__.get("_trackers")
+        if own is None or not isinstance(logs, dict):
+            return super()._flatten_metrics_in_order(logs)
+        names = sorted((m.name for m in own.metrics if m.name in logs), key=lambda n: n != "loss")
+        rest = {key: value for key, value in logs.items() if key not in names}
+        values = [logs[name] for name in names]
+        if rest:
+            flat = super()._flatten_metrics_in_order(rest)
+            values += flat if isinstance(flat, list) else [flat]
+        return values[0] if len(values) == 1 else values
+
     # ------------------------------------------------------------------ inputs
     @property
     def feature_shape(self) -> tuple:

@@ -175,6 +175,13 @@ def test_learning_rate_schedule_optimizer_is_rejected(onehot_data):
         model.fit(x, y, epochs=2, verbose=0, callbacks=[LRShrink(0.5, 0.5, 1, total_epochs=2)])
 
 
+def test_total_epochs_other_than_fit_epochs_is_an_error(onehot_data):
+    """Issue 15: K=30 in a 20-epoch fit silently shrank at the wrong epochs."""
+    callback = LRShrink(SCALE, SCALE, change_times=4, total_epochs=K)
+    with pytest.raises(ValueError, match=rf"total_epochs={K}, but fit runs epochs=20"):
+        _fit_with_shrink(onehot_data(n=40), [callback], epochs=20)
+
+
 def test_get_config():
     callback = LRShrink(0.5, 0.25, 3, total_epochs=12, initial_learning_rate=0.1)
     config = callback.get_config()

@@ -1,5 +1,3 @@
-import contextlib
-
 import keras
 import numpy as np
 import pytest
@@ -39,11 +37,29 @@ def test_stateful_chunks_give_the_whole_sequence_outputs(letters):
     whole = build_elman_network(6, 8, 6)
     streaming = build_elman_network(6, 8, 6, stateful=True, batch_size=2)
     streaming.set_weights(whole.get_weights())
-    chunks = [streaming.predict(x[:, t : t + 7], verbose=0) for t in range(0, 30, 7)]
+    chunks = [
+        streaming.predict(x[:, t : t + 7], verbose=0, continue_stream=t > 0)
+        for t in range(0, 30, 7)
+    ]
     np.testing.assert_allclose(np.concatenate(chunks, 1), whole.predict(x, verbose=0), atol=1e-6)
-    # the context carried the stream along; clearing it starts a new one
-    streaming.reset_context()
+    # the context carried the stream along; a plain predict starts a new one
     np.testing.assert_allclose(streaming.predict(x[:, :7], verbose=0), chunks[0], atol=1e-6)
+
+
+def test_stateful_predict_and_evaluate_are_deterministic(letters):
+    """Issue 15: predict started from the context training left, so two calls differed."""
+    x, y = letters
+    model = build_elman_network(6, 8, 6, stateful=True, batch_size=2)
+    model.compile(keras.optimizers.Adam(0.05), "mse")
+    model.fit(x, y, epochs=2, verbose=0)  # leaves a non-zero context behind
+    first = model.predict(x, verbose=0)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), first)
+    loss = model.evaluate(x, y, verbose=0)
+    assert model.evaluate(x, y, verbose=0) == loss
+    # continuing the stream is explicit, and only for a stateful network
+    assert np.abs(model.predict(x, verbose=0, continue_stream=True) - first).max() > 1e-4
+    with pytest.raises(ValueError, match="continue_stream=True.*stateful"):
+        build_elman_network(6, 8, 6).predict(x, continue_stream=True)
 
 
 def test_stateful_fit_reads_the_stream_in_order_from_a_cleared_context(letters):
@@ -67,34 +83,7 @@ def test_save_and_load_round_trip(letters, tmp_path, stateful):
     restored = keras.models.load_model(tmp_path / "elman.keras")
     assert isinstance(restored, ElmanNetwork) and restored.stateful is stateful
     assert restored.get_config() == model.get_config()
-    model.reset_context()
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
-
-
-def test_numpy_dataset_mirrored_and_steps_per_execution_agree(letters, mirrored_strategy):
-    x = np.concatenate([letters[0]] * 20)[:, :6]  # 40 sequences of 6 steps
-    y = np.concatenate([letters[1]] * 20)[:, :6]
-    runs = {  # name: (batch size, steps per execution); batch 1 = 40 steps, 32 + 8 per execution
-        "numpy": (2, 1),
-        "mirrored": (2, 1),  # one sequence per replica
-        "dataset": (1, 1),
-        "steps_per_execution": (1, 32),
-    }
-    results = {}
-    for mode, (batch_size, per_execution) in runs.items():
-        keras.utils.set_random_seed(0)
-        scope = mirrored_strategy.scope() if mode == "mirrored" else contextlib.nullcontext()
-        with scope:
-            model = build_elman_network(6, 8, 6)
-            model.compile(keras.optimizers.SGD(0.5), "mse", steps_per_execution=per_execution)
-        if mode == "dataset":
-            model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(1), verbose=0)
-        else:
-            model.fit(x, y, batch_size=batch_size, shuffle=False, verbose=0)
-        results[mode] = model.predict(x, verbose=0)
-    np.testing.assert_allclose(results["mirrored"], results["numpy"], atol=1e-5)
-    np.testing.assert_allclose(results["steps_per_execution"], results["dataset"], atol=1e-5)
-    assert np.abs(results["dataset"] - results["numpy"]).max() > 1e-3  # 40 steps went further
 
 
 def test_mixed_precision(letters):
@@ -133,6 +122,8 @@ def test_rejects_bad_inputs(letters):
     bad[0, 3, 1] = np.nan
     with pytest.raises(ValueError, match="1 NaN"):
         model.fit(bad, y, verbose=0)
+    with pytest.raises(ValueError, match=r"received shape \(2, 29, 6\)"):  # time_steps=30
+        build_elman_network(6, 4, 6, time_steps=30).predict(x[:, 1:], verbose=0)
     with pytest.raises(ValueError, match="`fit y` must have shape"):
         model.fit(x, y[:, :-1], verbose=0)
     with pytest.raises(ValueError, match="`validation y` must have shape"):
@@ -166,6 +157,7 @@ def test_rejects_bad_streaming_use(letters):
         ({"stateful": "yes"}, "stateful"),
         ({"stateful": True}, "batch_size"),
         ({"stateful": True, "batch_size": 0}, "batch_size"),
+        ({"time_steps": 0}, "time_steps"),
     ],
 )
 def test_rejects_bad_hyper_parameters(kwargs, match):

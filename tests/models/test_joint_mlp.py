@@ -73,16 +73,6 @@ def test_keras_save_load_round_trip(onehot_data, tmp_path):
     loaded.fit(x, y, epochs=1, batch_size=8, verbose=0)
 
 
-def test_fit_from_tf_data_matches_numpy(onehot_data):
-    x, y = onehot_data()
-    from_numpy, from_dataset = _compiled(), _compiled()
-    from_dataset.set_weights(from_numpy.get_weights())
-    a = from_numpy.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)
-    b = from_dataset.fit(dataset, epochs=2, verbose=0).history["loss"]
-    np.testing.assert_allclose(a, b, rtol=1e-5)
-
-
 def test_mirrored_strategy_matches_single_device(onehot_data, mirrored_strategy):
     x, y = onehot_data()
     single = _compiled("joint", ip_rate=0.2)
@@ -107,23 +97,6 @@ def test_mixed_float16(onehot_data):
     assert model.predict(x[:2], verbose=0).dtype == np.float32  # float32 class scores
 
 
-def test_steps_per_execution_gives_the_same_weights(onehot_data):
-    x, y = onehot_data()
-    one = _compiled("infomax", ip_rate=0.1)
-    many = build_joint_mlp(6, 5, 3, rule="infomax", ip_rate=0.1)
-    many.compile(
-        optimizer=keras.optimizers.SGD(0.2, momentum=0.9),
-        loss=SquaredError(),
-        steps_per_execution=4,
-    )
-    many.set_weights(one.get_weights())
-    for model in (one, many):
-        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
-    for got, want in zip(many.get_weights(), one.get_weights(), strict=True):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
-
-
-# ---------------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "kwargs, match",
     [
@@ -171,3 +144,24 @@ def test_bad_training_data_is_rejected(onehot_data):
 
 def test_exported_at_top_level():
     assert mlzoo.build_joint_mlp is build_joint_mlp and mlzoo.JointMLP is JointMLP
+
+
+@pytest.mark.parametrize("rule", ["infomax", "triesch", "joint"])
+def test_sample_weight_weights_the_plasticity_update(onehot_data, rule):
+    """Issue 15: the slopes and offsets moved under sample weight 0. The update is the
+    weighted mean (1/N) sum w_j (.)_j, like the task loss: weights [1, 0, 1, 0, ...] on
+    8 rows equal the 4 kept rows with weight 0.5."""
+    x, y = onehot_data(n=8)
+    keep = np.arange(8) % 2 == 0
+    models = []
+    for _ in range(2):
+        model = build_joint_mlp(6, 5, 3, rule=rule, ip_rate=0.5)
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss=SquaredError())
+        models.append(model)
+    weighted, reference = models
+    reference.set_weights(weighted.get_weights())
+    weighted.fit(x, y, sample_weight=keep.astype("float32"), batch_size=8, verbose=0)
+    reference.fit(x[keep], y[keep], sample_weight=np.full(4, 0.5), batch_size=4, verbose=0)
+    for got, want in zip(weighted.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(weighted.get_layer("adaptive_1").offset.numpy(), 0.0)

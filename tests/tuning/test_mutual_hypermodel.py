@@ -1,3 +1,5 @@
+import warnings
+
 import keras_tuner
 import numpy as np
 import pytest
@@ -50,7 +52,11 @@ def test_random_search_runs_trials(tmp_path):
         directory=str(tmp_path),
         seed=1,
     )
-    tuner.search(x, y, epochs=2, validation_data=(x, y), verbose=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuner.search(x, y, epochs=2, validation_data=(x, y), verbose=0)
+    # Issue 15: NaN logs of idle phases made KerasTuner warn "All-NaN axis".
+    assert not [w for w in caught if "NaN" in str(w.message)]
     trials = tuner.oracle.get_best_trials(3)
     assert len(trials) == 3
     assert all(t.score is not None for t in trials)

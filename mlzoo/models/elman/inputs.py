@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from mlzoo._checks import check_values
 
@@ -25,43 +24,43 @@ def check_activation(name: str, value, *, allow_none: bool) -> None:
 
 
 def check_sequences(config: dict, x, y, where: str) -> None:
-    """x: (N, T, input_dim), finite; y: (N, T, output_dim) or, for softmax, classes (N, T)."""
-    if isinstance(x, tf.data.Dataset):
-        _check_dataset(config, x, where)
-        return
-    if x is None or not hasattr(x, "shape") or not hasattr(x, "dtype"):
-        return
+    """The Elman rules beyond the generic checks (shape (N, T, input_dim), finite values).
+
+    `x`, `y` are numpy arrays or, for a dataset, its `tf.TensorSpec`s. Targets:
+    (N, T, output_dim), or for softmax integer classes (N, T); within the
+    output's range. A fixed batch size needs a multiple of it in rows.
+    """
     shape = tuple(x.shape)
-    if len(shape) != 3 or shape[-1] != config["input_dim"]:
-        hint = (
-            " For a single stream of shape (T, features) pass x[None]." if len(shape) == 2 else ""
-        )
-        raise ValueError(
-            f"`{where} x` must have shape (num_sequences, time_steps, {config['input_dim']}); "
-            f"received shape {shape}.{hint}"
-        )
-    check_values(f"{where} x", x)
     batch_size = config["batch_size"]
-    if batch_size is not None and shape[0] % batch_size:
+    if isinstance(x, np.ndarray) and batch_size is not None and shape[0] % batch_size:
         raise ValueError(
             f"`{where} x` has {shape[0]} sequences; this ElmanNetwork reads them in batches of "
             f"exactly batch_size={batch_size}, so pass a multiple of {batch_size}."
         )
-    if y is not None and hasattr(y, "shape"):
+    if y is None:
+        return
+    if isinstance(y, np.ndarray):
         _check_targets(config, shape, y, where)
+    else:
+        _check_target_spec(config, y, where)
+
+
+def _accepted(config: dict) -> str:
+    return f"(num_sequences, time_steps, {config['output_dim']})" + (
+        " or integer classes (num_sequences, time_steps)"
+        if config["output_activation"] == "softmax"
+        else ""
+    )
 
 
 def _check_targets(config: dict, x_shape: tuple, y, where: str) -> None:
     output_dim, activation = config["output_dim"], config["output_activation"]
     shape = tuple(y.shape)
     classes = activation == "softmax" and len(shape) == 2
-    accepted = f"(num_sequences, time_steps, {output_dim})" + (
-        " or integer classes (num_sequences, time_steps)" if activation == "softmax" else ""
-    )
     if shape[:2] != x_shape[:2] or (not classes and shape[2:] != (output_dim,)):
         raise ValueError(
-            f"`{where} y` must have shape {accepted} matching x's {x_shape[:2]}; received "
-            f"shape {shape}."
+            f"`{where} y` must have shape {_accepted(config)} matching x's {x_shape[:2]}; "
+            f"received shape {shape}."
         )
     if classes:
         check_values(f"{where} y", y, value_range=(0, output_dim - 1))
@@ -71,18 +70,14 @@ def _check_targets(config: dict, x_shape: tuple, y, where: str) -> None:
     check_values(f"{where} y", y, value_range=_BOUNDED.get(activation))
 
 
-def _check_dataset(config: dict, dataset: tf.data.Dataset, where: str) -> None:
-    spec = dataset.element_spec
-    specs = spec if isinstance(spec, (tuple, list)) else (spec,)
-    expected = {"x": config["input_dim"], "y": config["output_dim"]}
-    for name, element in zip(("x", "y"), specs[:2], strict=False):
-        shape = getattr(element, "shape", None)
-        if shape is None or shape.rank is None:
-            continue
-        last_ok = shape.rank == 3 and shape[-1] in (None, expected[name])
-        classes = name == "y" and config["output_activation"] == "softmax" and shape.rank == 2
-        if not (last_ok or classes):
-            raise ValueError(
-                f"`{where} {name}` elements must have shape (batch, time_steps, {expected[name]}); "
-                f"the dataset yields shape {tuple(shape)}."
-            )
+def _check_target_spec(config: dict, spec, where: str) -> None:
+    shape = getattr(spec, "shape", None)
+    if shape is None or shape.rank is None:
+        return
+    per_step = shape.rank == 3 and shape[-1] in (None, config["output_dim"])
+    classes = config["output_activation"] == "softmax" and shape.rank == 2
+    if not (per_step or classes):
+        raise ValueError(
+            f"`{where} y` elements must have shape {_accepted(config)} (batched); the dataset "
+            f"yields shape {tuple(shape)}."
+        )

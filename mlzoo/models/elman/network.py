@@ -5,13 +5,13 @@ from __future__ import annotations
 import keras
 
 from mlzoo._checks import check_positive_int
-from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._rebuilt_functional import RebuiltFunctional
 from mlzoo.models.elman.inputs import check_activation, check_sequences
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
+class ElmanNetwork(ZooModel):
     """h_t = f(W x_t + U h_{t-1} + b), y_t = g(V h_t + c) at every step (Elman 1990, fig. 2).
 
     The context units hold h_{t-1}, a copy of the previous hidden state, and feed
@@ -20,12 +20,17 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
     reads every hidden state, so a (batch, T, input_dim) sequence maps to a
     (batch, T, output_dim) one. Train it with `model.fit` (BP through time).
 
-    Stateful (streaming): the context survives between batches, so a long
-    stream can be fed in consecutive chunks; the batch size is then fixed
-    (`batch_size`, used by `fit`/`evaluate`/`predict`, which never shuffle),
-    `fit` clears the context at the start of every epoch (one pass over the
-    stream) and `reset_context()` clears it by hand. `fit`/`evaluate`/`predict`
-    reject wrong shapes, NaN inputs and bad targets with a clear error.
+    Stateful (streaming): the context survives between the batches of one
+    call, so a long stream can be fed in consecutive chunks; the batch size is
+    then fixed (`batch_size`, used by `fit`/`evaluate`/`predict`, which never
+    shuffle). `fit` clears the context at the start of every epoch (one pass
+    over the stream). `predict` and `evaluate` clear it first too, so the same
+    input always gives the same output; pass `continue_stream=True` to start
+    from the context the previous call left (the next chunk of a stream), and
+    `reset_context()` clears it by hand.
+
+    `sample_weight` holds one weight per sequence (N,): it weights every step
+    of that sequence's loss.
 
     Args:
         input_dim: features per step.
@@ -36,6 +41,8 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
             [0, 1]), "softmax" (targets one-hot or integer classes (N, T)) or None.
         stateful: keep the context between batches.
         batch_size: the fixed batch size; required when `stateful`.
+        time_steps: a fixed sequence length (static shapes, e.g. for export);
+            None (default) takes sequences of any length.
         **kwargs: `keras.Model` arguments (`name`).
 
     Example:
@@ -58,6 +65,7 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
         output_activation: str | None = "sigmoid",
         stateful: bool = False,
         batch_size: int | None = None,
+        time_steps: int | None = None,
         **kwargs,
     ):
         input_dim = check_positive_int("input_dim", input_dim)
@@ -73,16 +81,9 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
                     "A stateful ElmanNetwork needs a fixed `batch_size`; received None."
                 )
             batch_size = check_positive_int("batch_size", batch_size)
-        self._config = {
-            "input_dim": input_dim,
-            "hidden_units": hidden_units,
-            "output_dim": output_dim,
-            "activation": activation,
-            "output_activation": output_activation,
-            "stateful": stateful,
-            "batch_size": batch_size,
-        }
-        inputs = keras.Input((None, input_dim), batch_size=batch_size, name="x")
+        if time_steps is not None:
+            time_steps = check_positive_int("time_steps", time_steps)
+        inputs = keras.Input((time_steps, input_dim), batch_size=batch_size, name="x")
         hidden = keras.layers.SimpleRNN(
             hidden_units,
             activation=activation,
@@ -94,16 +95,31 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
             output_dim, activation=output_activation, dtype="float32", name="output"
         )(hidden)
         super().__init__(inputs, outputs, **kwargs)
+        self.input_dim, self.hidden_units, self.output_dim = input_dim, hidden_units, output_dim
+        self.output_activation = output_activation
+        self.fixed_batch_size = batch_size
+        self._stateful = stateful
 
     @property
     def stateful(self) -> bool:
-        return self._config["stateful"]
+        return self._stateful
+
+    def compile_defaults(self) -> dict:
+        """Adam(0.01) on the squared error ("mse"), as in Elman's experiments."""
+        return {"optimizer": keras.optimizers.Adam(0.01), "loss": "mse"}
+
+    def train_step(self, data):
+        return super().train_step(_per_sequence_weights(data))
+
+    def test_step(self, data):
+        return super().test_step(_per_sequence_weights(data))
 
     def reset_context(self) -> None:
         """Clear the context units (h_{t-1} = 0): the next batch starts a new stream."""
         self.get_layer("hidden").reset_state()
 
     def fit(self, x=None, y=None, batch_size=None, *args, callbacks=None, **kwargs):
+        _hint_single_stream(self, x, "fit")
         batch_size = self._batch_size_for(batch_size)
         if self.stateful:
             if kwargs.setdefault("shuffle", False):
@@ -115,14 +131,39 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
             callbacks = [reset, *(callbacks or [])]
         return super().fit(x, y, batch_size, *args, callbacks=callbacks, **kwargs)
 
-    def evaluate(self, x=None, y=None, batch_size=None, *args, **kwargs):
+    def evaluate(self, x=None, y=None, batch_size=None, *args, continue_stream=False, **kwargs):
+        """`keras.Model.evaluate` from a cleared context (`continue_stream=True`: carry it on)."""
+        _hint_single_stream(self, x, "evaluate")
+        self._start_stream(continue_stream)
         return super().evaluate(x, y, self._batch_size_for(batch_size), *args, **kwargs)
 
-    def predict(self, x, batch_size=None, *args, **kwargs):
+    def predict(self, x, batch_size=None, *args, continue_stream=False, **kwargs):
+        """`keras.Model.predict` from a cleared context (`continue_stream=True`: carry it on).
+
+        Stateful: the default gives the same output for the same input,
+        whatever ran before; `continue_stream=True` starts from the context
+        the previous call (`fit`, `evaluate` or `predict`) left, to feed a
+        long stream in chunks.
+        """
+        _hint_single_stream(self, x, "predict")
+        self._start_stream(continue_stream)
         return super().predict(x, self._batch_size_for(batch_size), *args, **kwargs)
 
+    def _start_stream(self, continue_stream: bool) -> None:
+        if not isinstance(continue_stream, bool):
+            raise ValueError(
+                f"`continue_stream` must be True or False; received {continue_stream!r}."
+            )
+        if continue_stream and not self.stateful:
+            raise ValueError(
+                "`continue_stream=True` needs a stateful ElmanNetwork (stateful=True, "
+                "batch_size=...): this one starts every sequence from h = 0."
+            )
+        if self.stateful and not continue_stream:
+            self.reset_context()
+
     def _batch_size_for(self, batch_size):
-        fixed = self._config["batch_size"]
+        fixed = self.fixed_batch_size
         if batch_size is None:
             return fixed
         if fixed is not None and batch_size != fixed:
@@ -132,10 +173,35 @@ class ElmanNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
             )
         return batch_size
 
-    def _check_xy(self, x, y, where: str) -> None:
-        check_sequences(self._config, x, y, where)
+    def check_data(self, x, y, where: str) -> None:
+        config = {
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "output_activation": self.output_activation,
+            "batch_size": self.fixed_batch_size,
+        }
+        check_sequences(config, x, y, where)
 
 
+def _per_sequence_weights(data):
+    """A weight per sequence (N,) as (N, 1), so it weights every time step of the sequence."""
+    x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+    if sample_weight is None or len(sample_weight.shape) != 1:
+        return data
+    return keras.utils.pack_x_y_sample_weight(x, y, keras.ops.expand_dims(sample_weight, -1))
+
+
+def _hint_single_stream(model: ElmanNetwork, x, where: str) -> None:
+    """A (T, features) array is one stream without its batch axis: say how to pass it."""
+    if getattr(x, "ndim", None) == 2:
+        raise ValueError(
+            f"`{where} x` must have shape (num_sequences, time_steps, {model.input_dim}); "
+            f"received shape {tuple(x.shape)}. For a single stream of shape (T, features) "
+            "pass x[None]."
+        )
+
+
+@register("elman_network")
 def build_elman_network(
     input_dim: int, hidden_units: int, output_dim: int, **kwargs
 ) -> ElmanNetwork:

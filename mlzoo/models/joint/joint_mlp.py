@@ -12,7 +12,7 @@ from mlzoo._checks import (
     check_positive_int,
     check_sample_shape,
 )
-from mlzoo.layers._adaptive_activation import AdaptiveActivation
+from mlzoo.layers._adaptive_activation import AdaptiveActivation, weighted_plasticity
 from mlzoo.layers.adaptive_sigmoid import AdaptiveSigmoid
 from mlzoo.layers.adaptive_tanh import AdaptiveTanh
 from mlzoo.losses.squared_error import SquaredError
@@ -31,6 +31,8 @@ class JointMLP(ZooModel):
     (`mlzoo.layers.AdaptiveSigmoid` / `AdaptiveTanh`). The weights follow the
     task loss; `rule` says what moves `a` and `b` (see `AdaptiveSigmoid`).
     `rule="fixed"` is the plain MLP baseline with the same parameters.
+    `sample_weight` weights both the task loss and the plasticity update
+    (`E_w[.] = (1/N) sum_j w_j (.)_j`): a sample of weight 0 moves nothing.
 
     Args:
         input_dim: width of x.
@@ -109,6 +111,12 @@ class JointMLP(ZooModel):
     def adaptive_layers(self) -> list:
         """The adaptive activation layers, input side first."""
         return [layer for layer in self.layers if isinstance(layer, AdaptiveActivation)]
+
+    def train_step(self, data):
+        """Keras' step; the plasticity update of the adaptive layers honours `sample_weight`."""
+        _, _, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        with weighted_plasticity(self.adaptive_layers, sample_weight):
+            return super().train_step(data)
 
     def compile_defaults(self) -> dict:
         """SGD(0.1, momentum 0.9) on the seed's squared error (eq. 3.4)."""

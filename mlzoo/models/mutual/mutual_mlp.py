@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -13,12 +14,14 @@ from mlzoo._checks import (
     check_hidden_units,
     check_non_negative,
     check_positive_int,
-    check_spec,
+    check_sample_shape,
+    check_values,
 )
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.squared_error import SquaredError
-from mlzoo.models._checked_inputs import CheckedInputs
 from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 _ONE_HOT_HINT = (
     " The negative net G takes the targets y as its input, so y must be one-hot (or soft) "
@@ -31,10 +34,10 @@ _SCALE_HINT = (
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class MutualMLP(CheckedInputs, keras.Model):
+class MutualMLP(ZooModel):
     """Mutual learning network of Liu et al. 2017 (sections 5-6, Procedure 1).
 
-    The model *is* the positive net `F: x -> y` (a functional MLP), so `predict`,
+    The model *is* the positive net `F: x -> y` (its `call`), so `predict`,
     `evaluate` and validation use F. Its attribute `negative_net` is the negative
     net `G: y -> x`, whose kernels are the transposed kernels of F in reverse
     order (eq. 5: `Nw1 = Pw2^T`, `Nw2 = Pw1^T`), with biases of its own.
@@ -55,9 +58,19 @@ class MutualMLP(CheckedInputs, keras.Model):
     Biases of the idle net keep their values; with a stateful optimizer their
     slots (e.g. momentum) see zero gradients, so their momentum decays while idle.
 
-    Logs: `loss` (mean loss of the steps actually taken), `positive_loss` and
-    `negative_loss` (NaN in an epoch without a step of that phase) and the
-    compiled metrics, computed on positive steps only (NaN otherwise).
+    Logs (every value finite; all usable as Keras monitors in `mode="auto"`):
+
+    - `loss`: mean training loss of the steps taken (E_p or E_n).
+    - `positive_loss` and the compiled metrics: F on the epoch's training
+      batches, measured at every step; in a negative step F is evaluated
+      (before the update) without being trained, so an all-negative epoch
+      shows how G's training moved F.
+    - `negative_loss`: mean E_n of the epoch's negative steps. An epoch
+      without a negative step repeats the last measured value; a model whose G
+      has never been measured measures it once, on its first training batch
+      (without training it), so the log has a value before G's first step.
+      The last value is saved with the model, so a resumed run logs the same.
+    - Validation (`val_loss`, `val_<metric>`): F only.
 
     Args:
         input_dim: width r of x.
@@ -87,6 +100,8 @@ class MutualMLP(CheckedInputs, keras.Model):
     >>> model.reconstruct(np.eye(3, dtype="float32")).shape   # G(y): class prototypes
     (3, 4)
     """
+
+    compile_extras = ("negative_loss",)
 
     def __init__(
         self,
@@ -127,10 +142,14 @@ class MutualMLP(CheckedInputs, keras.Model):
                 name="positive_output",
             )
         )
-        x_input = keras.Input((input_dim,), name="x")
-        scores = x_input
+        super().__init__(**kwargs)
+        # Subclassed, not functional: `keras.models.clone_model` then copies the whole model
+        # (G and the phase state too) through `from_config`.
+        width = input_dim
         for layer in positive_layers:
-            scores = layer(scores)
+            layer.build((None, width))
+            width = layer.units
+        self.positive_layers = positive_layers
 
         negative_layers = []
         y_input = keras.Input((output_dim,), name="y")
@@ -145,8 +164,6 @@ class MutualMLP(CheckedInputs, keras.Model):
             )
             negative_layers.append(layer)
             reconstruction = layer(reconstruction)
-
-        super().__init__(inputs=x_input, outputs=scores, **kwargs)
         self.negative_net = keras.Model(y_input, reconstruction, name="negative_net")
         self.input_dim = input_dim
         self.hidden_units = hidden_units if isinstance(hidden_units, int) else list(widths)
@@ -174,59 +191,39 @@ class MutualMLP(CheckedInputs, keras.Model):
         self.mutual_step = keras.Variable(
             0, dtype="int32", trainable=False, name="mutual_step", aggregation="only_first_replica"
         )
-        # Per-phase trackers stay out of `self.metrics` so validation logs hold only the
-        # positive net's loss and metrics; `reset_metrics` resets them each epoch.
-        object.__setattr__(
-            self,
-            "_phase_trackers",
-            {
-                "positive_loss": keras.metrics.Mean(name="positive_loss"),
-                "negative_loss": keras.metrics.Mean(name="negative_loss"),
-            },
+        # The last logged E_n, repeated by epochs without a negative step (saved with the
+        # model, so a resumed run logs the same); written after every epoch by `fit`.
+        self.negative_loss_last = keras.Variable(
+            0.0, dtype="float32", trainable=False, name="negative_loss_last"
         )
+        self.negative_loss_measured = keras.Variable(
+            0, dtype="int32", trainable=False, name="negative_loss_measured"
+        )
+        self.loss_tracker = self.add_tracker("loss", "min")
+        self.positive_loss_tracker = self.add_tracker("positive_loss", "min")
+        self.negative_loss_tracker = self.add_tracker("negative_loss", "min")
         self.negative_loss = SquaredError()
+        self.built = True
 
-    # ----------------------------------------------------------------- compile / config
-    def compile(self, optimizer="rmsprop", loss=None, negative_loss=None, **kwargs):
-        """Configure training; `loss` is the positive loss, `negative_loss` G's loss.
+    def call(self, x, training=None):
+        """F(x): the class scores of the positive net."""
+        for layer in self.positive_layers:
+            x = layer(x, training=training)
+        return x
 
-        Both default to `mlzoo.losses.SquaredError` (eq. 7 and eq. 10). Any Keras
-        loss is accepted for either, e.g. `loss="categorical_crossentropy"` with
-        `output_activation="softmax"`.
-        """
-        loss = SquaredError() if loss is None else loss
-        negative_loss = SquaredError() if negative_loss is None else negative_loss
-        super().compile(optimizer=optimizer, loss=loss, **kwargs)
-        self.negative_loss = as_loss_object(negative_loss)
-        self._compile_config.config["negative_loss"] = negative_loss
+    @property
+    def feature_shape(self) -> tuple:
+        return (self.input_dim,)
 
-    def compile_from_config(self, config):
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
+    # ----------------------------------------------------------------- compile
+    def compile_defaults(self) -> dict:
+        """RMSprop; `mlzoo.losses.SquaredError` for both nets (eq. 7 and eq. 10)."""
+        return {"optimizer": "rmsprop", "loss": SquaredError(), "negative_loss": SquaredError()}
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "input_dim": self.input_dim,
-            "hidden_units": self.hidden_units,
-            "output_dim": self.output_dim,
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "reconstruction_activation": self.reconstruction_activation,
-            "l2": self.l2,
-            "kernel_initializer": keras.saving.serialize_keras_object(
-                keras.initializers.get(self.kernel_initializer)
-            ),
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["kernel_initializer"] = keras.initializers.get(config["kernel_initializer"])
-        return cls(**config)
+    def configure_compile(self, args: dict) -> dict:
+        """`negative_loss` (any Keras loss) trains G; the rest is Keras' compile."""
+        self.negative_loss = as_loss_object(args.pop("negative_loss", None) or SquaredError())
+        return args
 
     # ------------------------------------------------------------------------ training
     def is_negative_step(self):
@@ -236,41 +233,63 @@ class MutualMLP(CheckedInputs, keras.Model):
         negative = ops.where(period > 0, by_batch, ops.equal(self.negative_phase, 1))
         return ops.logical_and(ops.equal(self.mutual_learning, 1), negative)
 
+    def _negative_objective(self, x, y, sample_weight, training):
+        """E_n of one batch (per-replica scaled like Keras' losses), with the L2 penalty."""
+        x_rec = self.negative_net(y, training=training)
+        return self.negative_loss(x, x_rec, sample_weight) + regularization_loss(self)
+
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         negative = self.is_negative_step()
+        # A model whose G was never measured measures it on its first positive step.
+        seed = ops.logical_and(
+            ops.equal(self.negative_loss_measured, 0),
+            ops.equal(self.negative_loss_tracker.count, 0),
+        )
+        branch = ops.where(negative, 1, ops.where(seed, 2, 0))
         batch_size = tf.shape(x)[0]
         variables = self._kernels + self._positive_biases + self._negative_biases
         num_kernels, num_positive = len(self._kernels), len(self._positive_biases)
 
-        def positive_step():
+        def positive_step(measure_negative):
             with tf.GradientTape() as tape:
                 y_pred = self(x, training=True)
-                loss = self._compute_loss(
+                loss = self.compute_loss(
                     x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
                 )
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, variables[: num_kernels + num_positive])
-            self._phase_trackers["positive_loss"].update_state(
-                unscaled(loss), sample_weight=batch_size
-            )
-            self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-            return [loss] + grads + [ops.zeros_like(b) for b in self._negative_biases]
+            if measure_negative:
+                measured = self._negative_objective(x, y, sample_weight, training=False)
+                self.negative_loss_tracker.update_state(
+                    unscaled(measured), sample_weight=batch_size
+                )
+            idle = [ops.zeros_like(b) for b in self._negative_biases]
+            return [loss, loss, ops.cast(y_pred, "float32")] + grads + idle
 
         def negative_step():
+            y_pred = self(x, training=False)  # F is measured, not trained
+            positive = self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+            )
             negative_vars = self._kernels + self._negative_biases
             with tf.GradientTape() as tape:
-                x_rec = self.negative_net(y, training=True)
-                loss = self.negative_loss(x, x_rec, sample_weight) + regularization_loss(self)
+                loss = self._negative_objective(x, y, sample_weight, training=True)
                 scaled = self.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, negative_vars)
-            self._phase_trackers["negative_loss"].update_state(
-                unscaled(loss), sample_weight=batch_size
+            self.negative_loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
+            idle = [ops.zeros_like(b) for b in self._positive_biases]
+            return (
+                [loss, positive, ops.cast(y_pred, "float32")]
+                + grads[:num_kernels]
+                + idle
+                + grads[num_kernels:]
             )
-            positive_zeros = [ops.zeros_like(b) for b in self._positive_biases]
-            return [loss] + grads[:num_kernels] + positive_zeros + grads[num_kernels:]
 
-        replica_loss, *grads = tf.cond(negative, negative_step, positive_step)
+        loss, positive_loss, y_pred, *grads = tf.switch_case(
+            ops.cast(branch, "int32"),
+            [lambda: positive_step(False), negative_step, lambda: positive_step(True)],
+        )
         held = [ops.copy(b) for b in self._positive_biases + self._negative_biases]
         self.optimizer.apply(grads, variables)
         idle = [negative] * num_positive + [ops.logical_not(negative)] * len(self._negative_biases)
@@ -279,54 +298,46 @@ class MutualMLP(CheckedInputs, keras.Model):
         ):
             bias.assign(ops.where(is_idle, before, bias))
         self.mutual_step.assign_add(1)
-        self._loss_tracker.update_state(unscaled(replica_loss), sample_weight=batch_size)
-        return self._training_logs()
+        self.loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
+        self.positive_loss_tracker.update_state(unscaled(positive_loss), sample_weight=batch_size)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
-    def _training_logs(self):
-        logs = {"loss": self._loss_tracker.result()}
-        nan = ops.convert_to_tensor(float("nan"))
-        positive_seen = self._phase_trackers["positive_loss"].count > 0
-        for name, tracker in self._phase_trackers.items():
-            logs[name] = ops.where(tracker.count > 0, tracker.result(), nan)
-        if self._compile_metrics is not None:
-            for name, value in self._compile_metrics.result().items():
-                logs[name] = ops.where(positive_seen, ops.cast(value, "float32"), nan)
+    def test_step(self, data):
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+        )
+        self.loss_tracker.update_state(unscaled(loss), sample_weight=tf.shape(x)[0])
+        logs = self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        return {k: v for k, v in logs.items() if k not in ("positive_loss", "negative_loss")}
+
+    def get_metrics_result(self):
+        """Keras' metric results, with `negative_loss` repeating its last value while idle."""
+        logs = super().get_metrics_result()
+        if "negative_loss" in logs:
+            tracker = self.negative_loss_tracker
+            value = ops.where(tracker.count > 0, tracker.result(), self.negative_loss_last)
+            logs["negative_loss"] = value if tf.is_symbolic_tensor(value) else float(value)
         return logs
 
-    def reset_metrics(self):
-        super().reset_metrics()
-        for tracker in self._phase_trackers.values():
-            tracker.reset_state()
+    def fit(
+        self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs
+    ):
+        """`keras.Model.fit`; the epoch's `negative_loss` is kept for the idle epochs after it."""
+        callbacks = [_KeepNegativeLoss(), *(callbacks or [])]
+        return super().fit(x, y, batch_size, epochs, verbose, callbacks, **kwargs)
 
     # ----------------------------------------------------------------- inputs and outputs
-    def _check_xy(self, x, y, where: str):
-        if isinstance(x, tf.data.Dataset):
-            spec = x.element_spec
-            if isinstance(spec, tuple) and len(spec) >= 2:
-                check_spec(f"{where} x", spec[0], last_dim=self.input_dim)
-                check_spec(f"{where} y", spec[1], last_dim=self.output_dim)
-            return
-        # Only training data must lie in G's output range; scores of other data are harmless.
-        scaled = where == "fit" and self.reconstruction_activation == "sigmoid"
-        check_array(
-            f"{where} x",
-            x,
-            last_dim=self.input_dim,
-            value_range=(0.0, 1.0) if scaled else None,
-            hint=_SCALE_HINT if scaled else "",
-        )
+    def check_data(self, x, y, where: str) -> None:
         if y is not None:
-            check_array(
-                f"{where} y",
-                y,
-                last_dim=self.output_dim,
-                value_range=(0.0, 1.0) if where == "fit" else None,
-                hint=_ONE_HOT_HINT,
-            )
-
-    def predict(self, x, *args, **kwargs):
-        """Class scores of the positive net, F(x)."""
-        return super().predict(x, *args, **kwargs)
+            check_sample_shape(f"{where} y", y, (self.output_dim,), _ONE_HOT_HINT)
+        if where != "fit" or not isinstance(x, np.ndarray):
+            return  # only training data must lie in G's ranges; specs carry no values
+        if self.reconstruction_activation == "sigmoid":
+            check_values("fit x", x, value_range=(0.0, 1.0), hint=_SCALE_HINT)
+        if y is not None:
+            check_values("fit y", y, value_range=(0.0, 1.0), hint=_ONE_HOT_HINT)
 
     def reconstruct(self, y, batch_size=None, verbose=0):
         """Data-space reconstruction of the negative net, G(y).
@@ -338,6 +349,16 @@ class MutualMLP(CheckedInputs, keras.Model):
         return self.negative_net.predict(y, batch_size=batch_size, verbose=verbose)
 
 
+class _KeepNegativeLoss(keras.callbacks.Callback):
+    """Stores each epoch's logged `negative_loss` in the model (before any backup is written)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs and "negative_loss" in logs:
+            self.model.negative_loss_last.assign(logs["negative_loss"])
+            self.model.negative_loss_measured.assign(1)
+
+
+@register("mutual_mlp")
 def build_mutual_mlp(
     input_dim: int,
     hidden_units: int | Sequence[int],
