@@ -63,29 +63,6 @@ def check_weights(name: str, values, count: int) -> list[float]:
     return weights
 
 
-def check_array(
-    name: str,
-    array,
-    *,
-    last_dim: int,
-    value_range: tuple[float, float] | None = None,
-    hint: str = "",
-) -> None:
-    """Check a numpy-like batch: 2-D `(N, last_dim)`, finite, optionally within a range.
-
-    Tensors and datasets are left to `check_spec`; anything without a shape is
-    left to Keras.
-    """
-    if array is None or not hasattr(array, "shape") or not hasattr(array, "dtype"):
-        return
-    shape = tuple(array.shape)
-    if len(shape) != 2 or shape[-1] != last_dim:
-        raise ValueError(
-            f"`{name}` must have shape (num_samples, {last_dim}); received shape {shape}.{hint}"
-        )
-    check_values(name, array, value_range=value_range, hint=hint)
-
-
 def check_values(
     name: str, array, *, value_range: tuple[float, float] | None = None, hint: str = ""
 ) -> np.ndarray:
@@ -96,29 +73,19 @@ def check_values(
             f"`{name}` must be numeric; received dtype {values.dtype}. Convert it first, "
             "e.g. np.asarray(x, dtype='float32')."
         )
-    if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
+    if not values.size or values.dtype == np.bool_:
+        return values
+    low, high = float(values.min()), float(values.max())  # NaN and inf reach the extremes
+    if not (np.isfinite(low) and np.isfinite(high)):
         bad = int(np.size(values) - np.isfinite(values).sum())
         raise ValueError(f"`{name}` contains {bad} NaN or infinite values.")
-    if value_range is not None and values.size:
-        low, high = float(values.min()), float(values.max())
+    if value_range is not None:
         if low < value_range[0] or high > value_range[1]:
             raise ValueError(
                 f"`{name}` values must lie in [{value_range[0]}, {value_range[1]}]; received "
                 f"values in [{low:g}, {high:g}].{hint}"
             )
     return values
-
-
-def check_spec(name: str, spec, *, last_dim: int) -> None:
-    """Check the static last dimension of a `tf.TensorSpec` from a dataset."""
-    shape = getattr(spec, "shape", None)
-    if shape is None or shape.rank is None:
-        return
-    if shape.rank != 2 or (shape[-1] is not None and shape[-1] != last_dim):
-        raise ValueError(
-            f"`{name}` elements must have shape (batch, {last_dim}); the dataset yields "
-            f"shape {tuple(shape)}."
-        )
 
 
 # Float32 squares and dot products overflow beyond ~1.8e19; 1e15 leaves room for sums.
@@ -147,7 +114,7 @@ def check_batch(name: str, values, feature_shape: tuple | None, *, rows: int | N
             f"`{name}` has {len(array)} rows but its inputs have {rows}: pass one entry per sample."
         )
     if array.dtype != np.bool_ and array.size:
-        largest = float(np.abs(array).max())
+        largest = max(abs(float(array.min())), abs(float(array.max())))
         if largest >= MAX_MAGNITUDE:
             raise ValueError(
                 f"`{name}` holds magnitudes up to {largest:.3g}, which overflow float32 "
@@ -279,8 +246,10 @@ def one_hot_for_loss(loss) -> bool | None:
     """
     if loss is None:
         return None
-    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or getattr(
-        loss, "__name__", ""
+    name = (
+        loss
+        if isinstance(loss, str)
+        else getattr(loss, "name", None) or getattr(loss, "__name__", "")
     )
     if "sparse" in str(name).lower():
         return False

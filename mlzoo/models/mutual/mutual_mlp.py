@@ -10,7 +10,7 @@ import tensorflow as tf
 from keras import ops
 
 from mlzoo._checks import (
-    check_array,
+    check_batch,
     check_hidden_units,
     check_non_negative,
     check_positive_int,
@@ -345,7 +345,7 @@ class MutualMLP(ZooModel):
         With one-hot `y` (e.g. `np.eye(output_dim)`) these are the class
         prototypes of figures 13 and 17 of the paper.
         """
-        check_array("reconstruct y", y, last_dim=self.output_dim, hint=_ONE_HOT_HINT)
+        check_batch("reconstruct y", y, (self.output_dim,))
         return self.negative_net.predict(y, batch_size=batch_size, verbose=verbose)
 
 
