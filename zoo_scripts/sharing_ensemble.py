@@ -10,8 +10,10 @@ Three experiments, one sub-command each:
   its accuracy-weighted vote, its best single head (chosen on validation data)
   and its top-tap heads; plus a deeply-supervised net (one head per tap, the
   top one predicts). Default: scikit-learn's digits (no download).
-- `text`: Table 6 (IMDB, `imdb.npz` in keras.datasets layout): 1-D CNN or LSTM,
-  plain against sharing ensemble.
+- `text`: Table 6 (IMDB): 1-D CNN or LSTM, plain against sharing ensemble. A local
+  `imdb.npz` is read without pickle (`load_token_npz`): padded 2-D integer arrays
+  `x_train`/`x_test`, or each split's reviews concatenated (`x_train_tokens`) with
+  their lengths (`x_train_lengths`); without one, keras.datasets downloads IMDB.
 
 Every training: Adam, learning rate decaying exponentially from `--lr` to
 `--min-lr` over the run (the paper's schedule), batch `--batch-size`.
@@ -39,7 +41,7 @@ from mlzoo import (
 from mlzoo.callbacks import accuracy_vote_weights
 from mlzoo.datasets._common import offline_hint
 from mlzoo.datasets.local_files import find_npz
-from mlzoo.models.sharing.sharing_ensemble import predicted_classes
+from mlzoo.layers.ensemble_vote import predicted_classes
 from zoo_scripts._shared import write_run_folder
 
 
@@ -241,21 +243,60 @@ def plot_depth(results: dict, path: Path, title: str) -> None:
 
 
 # ----------------------------------------------------------------------------- text
+def load_token_npz(path) -> tuple:
+    """`((x_train, y_train), (x_test, y_test))` of token-id sequences from a pickle-free `.npz`.
+
+    Each split's reviews as a padded 2-D integer array `x_<split>`, or as one
+    flat integer array `x_<split>_tokens` with the reviews' lengths in
+    `x_<split>_lengths` (ragged sequences without object arrays). Object
+    arrays (keras.datasets' own layout) need pickle, which can run code from
+    the file: they are refused with the conversion to do once.
+    """
+    splits = []
+    with np.load(path, allow_pickle=False) as data:
+        for split in ("train", "test"):
+            try:
+                if f"x_{split}_tokens" in data.files:
+                    tokens = data[f"x_{split}_tokens"]
+                    lengths = data[f"x_{split}_lengths"]
+                    if tokens.ndim != 1 or lengths.ndim != 1 or lengths.sum() != len(tokens):
+                        raise SystemExit(
+                            f"{path}: x_{split}_lengths must sum to the length of the flat "
+                            f"x_{split}_tokens array."
+                        )
+                    x = np.split(tokens, np.cumsum(lengths)[:-1])
+                else:
+                    x = data[f"x_{split}"]
+                y = data[f"y_{split}"]
+            except ValueError as error:  # object arrays need allow_pickle
+                if "allow_pickle" not in str(error):
+                    raise
+                raise SystemExit(
+                    f"{path} holds object arrays (ragged sequences pickled, as keras.datasets "
+                    "stores IMDB); mlzoo loads .npz files without pickle, which could run code "
+                    "from the file. Convert it once, where you trust it: for each split, "
+                    "np.savez(out, x_train_tokens=np.concatenate(x_train), "
+                    "x_train_lengths=[len(s) for s in x_train], y_train=y_train, ...)."
+                ) from None
+            except KeyError as error:
+                raise SystemExit(f"{path} lacks the array {error}.") from None
+            splits.append((x, y))
+    return tuple(splits)
+
+
 def load_imdb(args):
-    """`imdb.npz` (keras.datasets layout) from --data-dir / $MLZOO_DATA_DIR, else the download."""
+    """A local `imdb.npz` (`load_token_npz`) from --data-dir or $MLZOO_DATA_DIR, else download."""
     path = find_npz(args.dataset, args.data_dir)
     if path is not None:
-        # Sequences of different lengths are object arrays (as in keras.datasets' own
-        # imdb.npz, which Keras also loads with allow_pickle): only load files you trust.
-        with np.load(path, allow_pickle=True) as data:
-            return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+        return load_token_npz(path)
     try:
         return keras.datasets.imdb.load_data(num_words=args.vocabulary)
     except Exception as error:  # offline: urllib / HTTP errors of every kind
         raise SystemExit(
             f"No {args.dataset}.npz in --data-dir or $MLZOO_DATA_DIR, and the keras.datasets "
             f"IMDB download failed ({type(error).__name__}). {offline_hint(args.dataset)} "
-            "x_train/x_test hold token-id sequences, y_train/y_test 0/1."
+            "x_train_tokens/x_test_tokens hold the token ids of the reviews one after another, "
+            "x_train_lengths/x_test_lengths their lengths, y_train/y_test 0/1."
         ) from None
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
-
 
 def accuracy_vote_weights(accuracies, num_classes: int, power: float = 1.0) -> np.ndarray:
     """Vote weights `max(acc_j - chance, 0) ** power` (equal if every head is at chance).
@@ -56,7 +54,13 @@ class AccuracyVoteWeights(keras.callbacks.Callback):
         self.head_accuracies = None
 
     def on_train_begin(self, logs=None):
-        if not isinstance(self.model, SharingEnsemble):
+        # duck-typed: callbacks sit below the models and do not import them
+        vote = getattr(self.model, "vote", None)
+        if not (
+            hasattr(self.model, "head_accuracies")
+            and hasattr(self.model, "num_classes")
+            and hasattr(vote, "set_vote_weights")
+        ):
             raise ValueError(
                 "AccuracyVoteWeights needs a SharingEnsemble model (attach_sharing_ensemble or "
                 f"a build_sharing_ensemble_* builder); received {type(self.model).__name__}."

@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 from keras import ops
 
 from mlzoo._checks import check_weights
 
 VOTINGS = ("soft", "hard")
+
+
+def predicted_classes(probabilities) -> np.ndarray:
+    """Classes from probabilities (..., C); one-unit sigmoid outputs threshold at 0.5.
+
+    >>> predicted_classes(np.array([[0.2, 0.8], [0.9, 0.1]]))
+    array([1, 0])
+    >>> predicted_classes(np.array([[0.7], [0.3]]))
+    array([1, 0])
+    """
+    probabilities = np.asarray(probabilities)
+    if probabilities.shape[-1] == 1:
+        return (probabilities[..., 0] > 0.5).astype("int64")
+    return probabilities.argmax(axis=-1)
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")

@@ -51,3 +51,20 @@ def test_clear_errors():
     model.compile("sgd", loss="mse")
     with pytest.raises(ValueError, match="needs a SharingEnsemble"):
         model.fit(x, np.eye(3)[y], verbose=0, callbacks=[AccuracyVoteWeights((x, y))])
+
+
+def test_callbacks_do_not_import_the_models():
+    """Issue 15: the callbacks sit below the models (no import runs up the layers)."""
+    import ast
+    from pathlib import Path
+
+    import mlzoo.callbacks
+
+    for path in Path(mlzoo.callbacks.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            assert not any(name.startswith("mlzoo.models") for name in names), path.name

@@ -1,7 +1,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import mlzoo
 from mlzoo import build_rbf_network
@@ -52,39 +51,6 @@ def test_learns_digits_and_round_trips(digits, tmp_path):
     )
 
 
-def test_numpy_dataset_and_mirrored_strategy_agree(digits, mirrored_strategy):
-    x, y = digits[0][:64], digits[1][:64]
-    results = []
-    for mode in ("numpy", "dataset", "mirrored"):
-        keras.utils.set_random_seed(0)
-        if mode == "mirrored":
-            with mirrored_strategy.scope():
-                model = build_rbf_network(64, 8, 10, x_init=x)
-                model.compile(keras.optimizers.SGD(0.5), "sparse_categorical_crossentropy")
-        else:
-            model = build_rbf_network(64, 8, 10, x_init=x)
-            model.compile(
-                keras.optimizers.SGD(0.5), "sparse_categorical_crossentropy", steps_per_execution=4
-            )
-        if mode == "dataset":
-            model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=2, verbose=0)
-        else:
-            model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
-        results.append(model.predict(x, verbose=0))
-    np.testing.assert_allclose(results[1], results[0], atol=1e-6)
-    np.testing.assert_allclose(results[2], results[0], atol=1e-5)
-
-
-def test_mixed_precision(digits):
-    keras.config.set_dtype_policy("mixed_float16")
-    x, y = digits[0][:64], digits[1][:64]
-    model = build_rbf_network(64, 8, 10, x_init=x)
-    model.compile("adam", "sparse_categorical_crossentropy")
-    history = model.fit(x, y, epochs=1, verbose=0).history
-    assert np.isfinite(history["loss"]).all()
-    assert model.predict(x, verbose=0).dtype == np.float32
-
-
 def test_rejects_bad_inputs(digits):
     x, y = digits[0][:20], digits[1][:20]
     model = build_rbf_network(64, 4, 10, x_init=x)
@@ -97,7 +63,51 @@ def test_rejects_bad_inputs(digits):
         model.fit(bad, y, verbose=0)
     with pytest.raises(ValueError, match="integer classes"):
         model.fit(x, y + 20, verbose=0)
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match=r"x_init.*shape \(num_samples, 10\)"):
         build_rbf_network(10, 4, 10, x_init=x)
     with pytest.raises(ValueError, match="units"):
         build_rbf_network(64, 0, 10)
+    with pytest.raises(ValueError, match="one-hot rows.*integer classes"):
+        model.fit(x, np.eye(10)[y], verbose=0)  # the default loss is sparse
+    model.compile("adam", "categorical_crossentropy")
+    with pytest.raises(ValueError, match="must be one-hot rows of 10"):
+        model.fit(x, y, verbose=0)
+    model.fit(x, np.eye(10)[y], verbose=0)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda x: build_rbf_network(64, 4, 10, x_init=x * 1e30), "x_init.*magnitudes"),
+        (lambda x: build_rbf_network(64, 4, 10, x_init=x.astype(str)), "x_init.*numeric"),
+        (lambda x: build_rbf_network(64, 4, 10, x_init=x[:0]), "x_init.*0 rows"),
+        (lambda x: build_rbf_network(64, 4, 10, beta=np.inf), "beta"),
+        (lambda x: build_rbf_network(64, 4, 10, beta=0), "beta"),
+        (lambda x: build_rbf_network(64, 4, 10, x_init=x, beta_scale=np.nan), "beta_scale"),
+        (lambda x: init_centres(x * 1e30, 4), "magnitudes"),
+        (lambda x: init_centres(x.astype(str), 4), "numeric"),
+        (lambda x: width_heuristic(x[:4] * 1e30), "underflow"),
+        (lambda x: width_heuristic(x[:0]), "shape"),
+    ],
+)
+def test_data_arguments_of_extreme_scale_give_clear_errors(digits, make, match):
+    """Issue 15: magnitudes near 1e30 made every width underflow to 0 without a word."""
+    with pytest.raises(ValueError, match=match):
+        make(digits[0][:20])
+
+
+def test_centres_too_close_for_float32_widths_give_a_clear_error():
+    x = np.array([[0, 0], [1e-25, 0], [1, 0], [2, 0]], "float32")  # beta = 5e49: no float32
+    with pytest.raises(ValueError, match="float32 cannot hold"):
+        build_rbf_network(2, 4, 2, x_init=x, centre_method="sample")
+    with pytest.raises(ValueError, match="beta_scale"):
+        build_rbf_network(2, 3, 2, x_init=x[1:], centre_method="sample", beta_scale=1e39)
+
+
+def test_regression_output_takes_targets_of_its_width():
+    x = np.random.default_rng(0).random((16, 3)).astype("float32")
+    model = build_rbf_network(3, 4, 2, x_init=x, output_activation=None)
+    model.fit(x, x[:, :2], epochs=1, verbose=0)  # default loss: MSE
+    assert model.loss == "mse"
+    with pytest.raises(ValueError, match=r"shape \(num_samples, 2\)"):
+        model.fit(x, x, verbose=0)

@@ -107,40 +107,62 @@ def test_builders_reject_bad_arguments(build, match):
         build()
 
 
-_SMALL = {
-    "mlp": (lambda: build_sharing_ensemble_mlp(6, 3, hidden_units=[8, 8]), (6,)),
-    "cnn": (lambda: build_sharing_ensemble_cnn((8, 8), 3, filters=[4] * 4), (8, 8)),
-    "lstm": (lambda: build_sharing_ensemble_rnn(3, input_shape=(5, 4), units=[6, 6]), (5, 4)),
-    "conv1d": (
-        lambda: build_sharing_ensemble_rnn(3, input_shape=(6, 4), kind="conv1d", units=[6, 6]),
-        (6, 4),
-    ),
-}
-
-
-@pytest.mark.parametrize("kind", list(_SMALL))
-def test_every_builder_trains_saves_and_reloads(tmp_path, kind):
-    build, shape = _SMALL[kind]
+def test_conv1d_variant_trains_saves_and_reloads(tmp_path):
+    """The sequence-of-vectors conv1d variant (the conformance suite covers the others)."""
+    model = build_sharing_ensemble_rnn(3, input_shape=(6, 4), kind="conv1d", units=[6, 6])
     rng = np.random.default_rng(0)
-    x, y = rng.random((24, *shape)).astype("float32"), np.arange(24) % 3
-    model = build()
+    x, y = rng.random((24, 6, 4)).astype("float32"), np.arange(24) % 3
     model.compile(keras.optimizers.Adam(0.01), metrics=["accuracy"])
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
-    model.save(tmp_path / f"{kind}.keras")
-    loaded = keras.models.load_model(tmp_path / f"{kind}.keras")
+    model.save(tmp_path / "conv1d.keras")
+    loaded = keras.models.load_model(tmp_path / "conv1d.keras")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-@pytest.mark.parametrize("kind", ["cnn", "lstm"])
-def test_builders_run_under_mixed_precision(kind):
-    keras.config.set_dtype_policy("mixed_float16")
-    build, shape = _SMALL[kind]
-    x = np.random.default_rng(0).random((16, *shape)).astype("float32")
-    model = build()
-    model.compile(keras.optimizers.Adam(0.01))
-    history = model.fit(x, np.arange(16) % 3, epochs=2, verbose=0).history
-    assert np.isfinite(history["loss"]).all()
-    assert model.predict(x, verbose=0).dtype == np.float32
+@pytest.mark.parametrize("tokens", [[[3, 50, 1]], [[3, -1, 1]], [[3, 2.5, 1]]])
+def test_text_ensemble_rejects_token_ids_outside_the_vocabulary(tokens):
+    model = build_sharing_ensemble_rnn(
+        1, vocab_size=50, sequence_length=3, kind="conv1d", units=[4], heads_per_tap=1
+    )
+    assert model.vocab_size == 50
+    x = np.array(tokens * 4)
+    for call in (lambda: model.predict(x, verbose=0), lambda: model.fit(x, np.zeros(4))):
+        with pytest.raises(ValueError, match=r"token ids in \[0, 49\].*vocab_size"):
+            call()
+    model.predict(np.array([[3, 49, 0]] * 4), verbose=0)  # the ends of the range are fine
+
+
+def test_batch_norm_momentum_reaches_every_bn_layer_and_is_checked():
+    for model in (
+        build_sharing_ensemble_mlp(6, 3, hidden_units=[8, 8]),
+        build_sharing_ensemble_cnn((8, 8), 3, filters=[4, 4]),
+        build_sharing_ensemble_rnn(3, input_shape=(6, 4), kind="conv1d", units=[4, 4]),
+    ):
+        bns = _layers_of(model, "bn_")
+        assert len(bns) == 2 and all(bn.momentum == 0.9 for bn in bns)
+    model = build_sharing_ensemble_mlp(6, 3, hidden_units=[8, 8], batch_norm_momentum=0.5)
+    assert [bn.momentum for bn in _layers_of(model, "bn_")] == [0.5, 0.5]
+    for bad in (1.0, -0.1, "0.9"):
+        with pytest.raises(ValueError, match="batch_norm_momentum"):
+            build_sharing_ensemble_mlp(6, 3, hidden_units=[8], batch_norm_momentum=bad)
+
+
+@pytest.mark.parametrize("momentum, converged", [(None, True), (0.99, False)])
+def test_default_momentum_settles_the_moving_statistics_in_a_few_dozen_steps(momentum, converged):
+    """Issue 15: at 0.99 the moving mean is still far from the data's after 32 steps."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(3.0, 1.0, (256, 6)).astype("float32")
+    y = (x[:, 0] > 3).astype("int64")
+    keras.utils.set_random_seed(0)
+    extra = {} if momentum is None else {"batch_norm_momentum": momentum}
+    model = build_sharing_ensemble_mlp(6, 2, hidden_units=[8], heads_per_tap=1, **extra)
+    model.compile(keras.optimizers.SGD(0.0))  # frozen weights: the statistics alone move
+    model.fit(x, y, epochs=4, batch_size=32, shuffle=False, verbose=0)  # 32 steps
+    dense = keras.Model(model.network.inputs, model.network.get_layer("dense_1").output)
+    h = dense.predict(x, verbose=0)
+    bn = model.network.get_layer("bn_1")
+    error = np.abs(bn.moving_mean.numpy() - h.mean(0)).max() / np.abs(h.mean(0)).max()
+    assert (error < 0.1) == converged, error
 
 
 def test_mlp_kernel_initializer_reaches_the_hidden_layers():

@@ -59,20 +59,21 @@ def test_bad_arguments_exit_with_a_message(argv, capsys):
     assert "error" in capsys.readouterr().err
 
 
+def _reviews(rng, n):
+    return [rng.integers(1, 100, rng.integers(5, 40)) for _ in range(n)]
+
+
 @pytest.mark.parametrize("kind", ["conv1d", "lstm"])
-def test_text_quick_run_on_a_local_keras_layout_file(tmp_path, kind):
+def test_text_quick_run_on_a_local_pickle_free_file(tmp_path, kind):
     rng = np.random.default_rng(0)
-
-    def reviews(n):
-        sequences = np.empty(n, dtype=object)
-        sequences[:] = [list(rng.integers(1, 100, rng.integers(5, 40))) for _ in range(n)]
-        return sequences
-
+    train, test = _reviews(rng, 40), _reviews(rng, 20)
     np.savez(
         tmp_path / "imdb.npz",
-        x_train=reviews(40),
+        x_train_tokens=np.concatenate(train),
+        x_train_lengths=[len(r) for r in train],
         y_train=np.arange(40) % 2,
-        x_test=reviews(20),
+        x_test_tokens=np.concatenate(test),
+        x_test_lengths=[len(r) for r in test],
         y_test=np.arange(20) % 2,
     )
     argv = ["text", "--quick", "--kind", kind, "--data-dir", str(tmp_path)]
@@ -80,3 +81,40 @@ def test_text_quick_run_on_a_local_keras_layout_file(tmp_path, kind):
     run = results["runs"][0]
     assert 0 <= run["plain"] <= 100 and 0 <= run["ensemble"] <= 100
     assert [row["model"] for row in results["summary"]] == ["plain", "ensemble"]
+
+
+def test_token_files_load_without_pickle(tmp_path):
+    rng = np.random.default_rng(0)
+    train = _reviews(rng, 5)
+    padded = keras_pad(train)
+    np.savez(
+        tmp_path / "padded.npz",
+        x_train=padded,
+        y_train=np.ones(5),
+        x_test=padded,
+        y_test=np.zeros(5),
+    )
+    (x, y), (x_test, _) = sharing_ensemble.load_token_npz(tmp_path / "padded.npz")
+    np.testing.assert_array_equal(x, padded)
+    # keras.datasets' layout: ragged object arrays, which only load with pickle
+    ragged = np.empty(5, dtype=object)
+    ragged[:] = train
+    np.savez(
+        tmp_path / "imdb.npz", x_train=ragged, y_train=np.ones(5), x_test=ragged, y_test=np.zeros(5)
+    )
+    with pytest.raises(SystemExit, match="without pickle.*x_train_tokens"):
+        sharing_ensemble.load_token_npz(tmp_path / "imdb.npz")
+    np.savez(
+        tmp_path / "bad.npz",
+        x_train_tokens=np.arange(10),
+        x_train_lengths=[3, 3],
+        y_train=np.ones(2),
+        x_test=padded,
+        y_test=np.zeros(5),
+    )
+    with pytest.raises(SystemExit, match="sum to the length"):
+        sharing_ensemble.load_token_npz(tmp_path / "bad.npz")
+
+
+def keras_pad(sequences):
+    return sharing_ensemble.keras.utils.pad_sequences(sequences, maxlen=12)

@@ -6,17 +6,23 @@ from collections.abc import Sequence
 
 import keras
 
-from mlzoo._checks import check_choice, check_fraction, check_hidden_units, check_positive_int
-from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._rebuilt_functional import RebuiltFunctional
-from mlzoo.models.sharing.sharing_ensemble import check_inputs
+from mlzoo._checks import (
+    check_choice,
+    check_class_labels,
+    check_fraction,
+    check_hidden_units,
+    check_positive_int,
+    one_hot_for_loss,
+)
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 KINDS = ("mlp", "cnn")
 ENCODER_PREFIX = "encoder_"
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
+class PretrainableClassifier(ZooModel):
     """Image classifier whose `encoder_i` layers a `GreedyPretrainer` initialises.
 
     A plain functional network (same size with or without pre-training, as the
@@ -28,8 +34,10 @@ class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
     - `kind="cnn"` (section 3.4.1): 24x24x3 crops -> [Conv2D 5x5x32 `encoder_i`
       -> 2x2 max pooling] x 3 -> Dense 64 -> softmax.
 
-    `fit`/`evaluate`/`predict` reject wrong shapes, NaN inputs and bad labels
-    with a clear error. Integer or one-hot labels, as the compiled loss expects.
+    `fit`/`evaluate`/`predict` reject wrong shapes, non-numeric or NaN inputs,
+    overflowing magnitudes and bad labels with a clear error. Labels: integer
+    classes for a sparse loss (the default: Adam, sparse cross-entropy),
+    one-hot rows for Keras' other losses.
 
     Args:
         input_shape: image shape `(H, W)` or `(H, W, C)`.
@@ -39,7 +47,7 @@ class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
         filters: filters of the CNN's encoder (convolution) layers.
         kernel_size: CNN kernel size.
         pool_size: CNN max-pooling size after each convolution.
-        dense_units: width of the CNN's fully connected layer (0: none).
+        dense_units: width of the CNN's fully connected layer (0: none), >= 0.
         activation: hidden activation (the thesis: ReLU).
         dropout: dropout rate before the output layer, in [0, 1).
         **kwargs: `keras.Model` arguments (`name`).
@@ -73,40 +81,44 @@ class PretrainableClassifier(RebuiltFunctional, CheckedInputs, keras.Model):
             )
         num_classes = check_positive_int("num_classes", num_classes)
         check_fraction("dropout", dropout, high=0.99)
-        self._config = {
-            "input_shape": list(shape),
-            "num_classes": num_classes,
-            "kind": kind,
+        if isinstance(dense_units, bool) or not isinstance(dense_units, int) or dense_units < 0:
+            raise ValueError(
+                "`dense_units` must be a non-negative integer (0: no dense layer); received "
+                f"dense_units={dense_units!r}."
+            )
+        config = {
             "hidden_units": check_hidden_units(list(hidden_units)),
             "filters": [check_positive_int("filters", f) for f in filters],
             "kernel_size": check_positive_int("kernel_size", kernel_size),
             "pool_size": check_positive_int("pool_size", pool_size),
-            "dense_units": int(dense_units),
+            "dense_units": dense_units,
             "activation": activation,
-            "dropout": float(dropout),
         }
-        if kind == "cnn" and not self._config["filters"]:
+        if kind == "cnn" and not config["filters"]:
             raise ValueError("`filters` must name at least one convolution layer.")
         inputs = keras.Input(shape, name="image")
-        h = _cnn_body(inputs, self._config) if kind == "cnn" else _mlp_body(inputs, self._config)
+        h = _cnn_body(inputs, config) if kind == "cnn" else _mlp_body(inputs, config)
         if dropout:
             h = keras.layers.Dropout(dropout, name="dropout")(h)
         outputs = keras.layers.Dense(
             num_classes, activation="softmax", dtype="float32", name="classifier"
         )(h)
         super().__init__(inputs, outputs, **kwargs)
-
-    @property
-    def num_classes(self) -> int:
-        return self._config["num_classes"]
+        self.num_classes = num_classes
 
     @property
     def encoder_layers(self) -> list[keras.layers.Layer]:
         """The layers pre-training initialises, bottom up (`encoder_1`, `encoder_2`, ...)."""
         return [layer for layer in self.layers if layer.name.startswith(ENCODER_PREFIX)]
 
-    def _check_xy(self, x, y, where: str) -> None:
-        check_inputs(self, self.num_classes, x, y, where)
+    def compile_defaults(self) -> dict:
+        """Adam and sparse cross-entropy (integer labels)."""
+        return {"optimizer": "adam", "loss": "sparse_categorical_crossentropy"}
+
+    def check_data(self, x, y, where: str) -> None:
+        if y is not None:
+            one_hot = one_hot_for_loss(getattr(self, "_compile_args", {}).get("loss"))
+            check_class_labels(f"{where} y", y, self.num_classes, one_hot=one_hot)
 
 
 def _mlp_body(inputs, config):
@@ -135,6 +147,7 @@ def _cnn_body(inputs, config):
     return h
 
 
+@register("pretrainable_mlp")
 def build_pretrainable_mlp(
     input_shape: Sequence[int],
     num_classes: int,
@@ -162,6 +175,7 @@ def build_pretrainable_mlp(
     )
 
 
+@register("pretrainable_cnn")
 def build_pretrainable_cnn(
     input_shape: Sequence[int] = (24, 24, 3),
     num_classes: int = 10,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 
@@ -10,6 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from mlzoo._checks import (
+    check_batch,
     check_choice,
     check_fraction,
     check_non_negative,
@@ -24,6 +26,15 @@ from mlzoo.models.autoencoders.layerwise import LayerwiseAutoencoder
 from mlzoo.models.autoencoders.plan import METHODS, StagePlan, stage_plans
 
 NOISES = ("mask", "gaussian", None)
+
+#: Pixel values pre-training accepts: [0, 1] images, or standardised ones. The stages
+#: reconstruct them under a squared error, so raw 0..255 images give losses in the thousands.
+PIXEL_RANGE = (-10.0, 10.0)
+_SCALE_HINT = (
+    " Pre-training reconstructs the pixels under a squared error: scale images to [0, 1] "
+    "(x / 255, or mlzoo.datasets.minmax_scale) or standardise them."
+)
+_DATA_TAG = "mlzoo-pretrain-data"
 
 
 class GreedyPretrainer:
@@ -172,6 +183,20 @@ class GreedyPretrainer:
         Returns:
             One `History.history` dict per stage (also in `self.history`).
         """
+        try:
+            return self._pretrain(model, x, saliency, layers, callbacks)
+        except tf.errors.InvalidArgumentError as error:  # a dataset batch failed its check
+            text = str(getattr(error, "message", error))
+            if _DATA_TAG not in text:
+                raise
+            what = "maps" if "maps" in text.split(_DATA_TAG, 1)[1][:20] else "images"
+            wanted = "in [0, 1]" if what == "maps" else f"finite and in {list(PIXEL_RANGE)}"
+            raise ValueError(
+                f"The dataset yielded a batch of {what} that are not {wanted}."
+                f"{_SCALE_HINT if what == 'images' else ''}"
+            ) from None
+
+    def _pretrain(self, model, x, saliency, layers, callbacks) -> list[dict]:
         encoders = self._encoders(model, layers)
         map_shape = tuple(model.inputs[0].shape[1:3])
         data = self._data(model, x, saliency, map_shape)
@@ -278,9 +303,17 @@ class GreedyPretrainer:
                         f"The dataset's {name} must be batches of shape (batch, "
                         f"{', '.join(map(str, shape))}); it yields shape {tuple(item.shape)}."
                     )
-            return x
+            guard = functools.partial(_guard_batch, maps=self.needs_saliency)
+            return x.map(guard, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         image_shape = tuple(model.inputs[0].shape[1:])
-        images = _checked_array("x", x, image_shape, hint=" (the model's input shape)")
+        images = _checked_array(
+            "x",
+            x,
+            image_shape,
+            hint=" (the model's input shape)",
+            value_range=PIXEL_RANGE,
+            range_hint=_SCALE_HINT,
+        )
         if self.needs_saliency:
             if saliency is None:
                 raise ValueError(
@@ -391,7 +424,7 @@ def _describe(plan: StagePlan) -> str:
     return " ".join(parts)
 
 
-def _checked_array(name, values, shape, *, value_range=None, hint="") -> np.ndarray:
+def _checked_array(name, values, shape, *, value_range=None, hint="", range_hint="") -> np.ndarray:
     if not hasattr(values, "shape"):
         raise TypeError(f"`{name}` must be an array or a tf.data.Dataset; received {values!r}.")
     if len(values.shape) != len(shape) + 1 or tuple(values.shape[1:]) != tuple(shape):
@@ -399,4 +432,25 @@ def _checked_array(name, values, shape, *, value_range=None, hint="") -> np.ndar
             f"`{name}` must have shape (N, {', '.join(map(str, shape))}){hint}; received "
             f"shape {tuple(values.shape)}."
         )
-    return check_values(name, values, value_range=value_range).astype("float32")
+    array = check_batch(name, values, None)  # rows, numbers, finite values, float32 scale
+    return check_values(name, array, value_range=value_range, hint=range_hint).astype("float32")
+
+
+def _guard_batch(*element, maps: bool):
+    """A dataset element with its images checked finite and in `PIXEL_RANGE` (maps in [0, 1])."""
+
+    def check(tensor, low, high, what):
+        if not tensor.dtype.is_floating and not tensor.dtype.is_integer:
+            return tensor
+        values = tf.cast(tensor, "float32")
+        ok = tf.reduce_all(tf.math.is_finite(values)) & tf.reduce_all(
+            (values >= low) & (values <= high)
+        )
+        with tf.control_dependencies([tf.debugging.Assert(ok, [f"{_DATA_TAG} {what}"])]):
+            return tf.identity(tensor)
+
+    checked = [check(element[0], *PIXEL_RANGE, "images")]
+    if len(element) > 1:
+        checked.append(check(element[1], 0.0, 1.0, "maps") if maps else element[1])
+    checked += list(element[2:])
+    return tuple(checked) if len(checked) > 1 else checked[0]

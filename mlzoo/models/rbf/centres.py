@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlzoo._checks import check_positive_int, check_values
+from mlzoo._checks import MAX_MAGNITUDE, check_batch, check_positive_int, check_values
 
 CENTRE_METHODS = ("kmeans", "sample")
 
@@ -20,9 +20,10 @@ def init_centres(x, units: int, method: str = "kmeans", seed: int | None = 0) ->
     (5, 3)
     """
     units = check_positive_int("units", units)
-    values = check_values("x", x).astype("float32")
+    values = np.asarray(x)
     if values.ndim != 2:
         raise ValueError(f"`x` must have shape (N, d); received shape {values.shape}.")
+    values = check_batch("x", values, None).astype("float32")  # rows, numbers, finite, scale
     if units > len(values):
         raise ValueError(
             f"`units`={units} centres need at least as many samples; x has {len(values)}."
@@ -48,12 +49,25 @@ def width_heuristic(centres) -> np.ndarray:
     array([0.5  , 0.5  , 0.125], dtype=float32)
     """
     c = check_values("centres", centres).astype("float64")
-    if c.ndim != 2:
+    if c.ndim != 2 or not c.size:
         raise ValueError(f"`centres` must have shape (units, d); received shape {c.shape}.")
+    if np.abs(c).max() >= MAX_MAGNITUDE:
+        raise ValueError(
+            f"`centres` hold magnitudes up to {np.abs(c).max():.3g}: their widths would "
+            "underflow float32. Scale the data first (e.g. mlzoo.datasets.minmax_scale)."
+        )
     if len(c) == 1:
         return np.full(1, 0.5, "float32")
     distances = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
     np.fill_diagonal(distances, np.inf)
     sigma = distances.min(1)
     sigma = np.where(sigma > 0, sigma, sigma[sigma > 0].min() if (sigma > 0).any() else 1.0)
-    return (1.0 / (2.0 * sigma**2)).astype("float32")
+    with np.errstate(over="ignore"):
+        beta = (1.0 / (2.0 * sigma**2)).astype("float32")
+    if not np.isfinite(beta).all():
+        raise ValueError(
+            f"Centres {sigma.min():.3g} apart give widths beta that float32 cannot hold: "
+            "scale the data first (e.g. mlzoo.datasets.minmax_scale) or drop near-duplicate "
+            "centres."
+        )
+    return beta

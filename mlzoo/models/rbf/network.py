@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-import keras
+import numbers
 
-from mlzoo._checks import check_positive_int
+import keras
+import numpy as np
+
+from mlzoo._checks import (
+    check_batch,
+    check_class_labels,
+    check_positive_int,
+    check_sample_shape,
+    one_hot_for_loss,
+)
 from mlzoo.layers.radial_basis import RadialBasis
-from mlzoo.models._checked_inputs import CheckedInputs
-from mlzoo.models._rebuilt_functional import RebuiltFunctional
 from mlzoo.models.rbf.centres import init_centres, width_heuristic
-from mlzoo.models.sharing.sharing_ensemble import check_inputs
+from mlzoo.models.registry import register
+from mlzoo.models.zoo_model import ZooModel
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class RBFNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
+class RBFNetwork(ZooModel):
     """phi(x) = sum_i w_i rho(x, c_i), rho = exp(-beta_i ||x - c_i||^2) (BP lecture, RBF net).
 
     Step 1 (`x_init` given): centres from the data (`init_centres`, k-means or
     samples) and widths from the centres (`width_heuristic`); step 2: BP of
     everything with `model.fit`. Without `x_init` the centres start uniform in
     [0, 1] and the widths at `beta`. `fit`/`evaluate`/`predict` reject wrong
-    shapes, NaN inputs and bad labels with a clear error.
+    shapes, NaN inputs, magnitudes that overflow float32 and bad labels with
+    a clear error. With the softmax output, labels are integer classes for a
+    sparse loss (the default, `sparse_categorical_crossentropy`, Adam) and
+    one-hot rows for Keras' other losses; other outputs default to MSE.
 
     Args:
         input_dim: d.
@@ -44,6 +55,8 @@ class RBFNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
     >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     """
 
+    config_exclude = ("x_init",)  # step 1's data: the centres and widths are weights
+
     def __init__(
         self,
         input_dim: int,
@@ -62,28 +75,19 @@ class RBFNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
         input_dim = check_positive_int("input_dim", input_dim)
         units = check_positive_int("units", units)
         output_dim = check_positive_int("output_dim", output_dim)
-        if not beta_scale > 0:
-            raise ValueError(f"`beta_scale` must be positive; received beta_scale={beta_scale!r}.")
+        for arg, value in (("beta", beta), ("beta_scale", beta_scale)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, numbers.Real)
+                or not 0 < value < np.inf
+            ):
+                raise ValueError(f"`{arg}` must be a positive number; received {arg}={value!r}.")
         centres, widths = None, beta
         if x_init is not None:
+            x_init = check_batch("x_init", x_init, (input_dim,))
             centres = init_centres(x_init, units, centre_method, seed)
-            if centres.shape[1] != input_dim:
-                raise ValueError(
-                    f"`x_init` has {centres.shape[1]} features but input_dim={input_dim}."
-                )
-            widths = width_heuristic(centres) * beta_scale
-        self._config = {
-            "input_dim": input_dim,
-            "units": units,
-            "output_dim": output_dim,
-            "centre_method": centre_method,
-            "beta": float(beta),
-            "beta_scale": float(beta_scale),
-            "output_activation": output_activation,
-            "trainable_centres": bool(trainable_centres),
-            "trainable_beta": bool(trainable_beta),
-            "seed": seed,
-        }
+            with np.errstate(over="ignore"):
+                widths = _checked_widths(width_heuristic(centres) * np.float32(beta_scale))
         inputs = keras.Input((input_dim,), name="x")
         hidden = RadialBasis(
             units,
@@ -97,12 +101,39 @@ class RBFNetwork(RebuiltFunctional, CheckedInputs, keras.Model):
             output_dim, activation=output_activation, dtype="float32", name="output"
         )(hidden)
         super().__init__(inputs, outputs, **kwargs)
+        self.output_dim = output_dim
+        self.output_activation = output_activation
 
-    def _check_xy(self, x, y, where: str) -> None:
-        labels = y if self._config["output_activation"] == "softmax" else None
-        check_inputs(self, self._config["output_dim"], x, labels, where)
+    def compile_defaults(self) -> dict:
+        """Adam; sparse cross-entropy for the softmax output, else mean squared error."""
+        loss = "sparse_categorical_crossentropy" if self._classifies else "mse"
+        return {"optimizer": "adam", "loss": loss}
+
+    @property
+    def _classifies(self) -> bool:
+        return self.output_activation == "softmax"
+
+    def check_data(self, x, y, where: str) -> None:
+        if y is None:
+            return
+        if self._classifies:
+            one_hot = one_hot_for_loss(getattr(self, "_compile_args", {}).get("loss"))
+            check_class_labels(f"{where} y", y, self.output_dim, one_hot=one_hot)
+        elif self.output_dim > 1 or len(getattr(y, "shape", ())) == 2:
+            check_sample_shape(f"{where} y", y, (self.output_dim,))
 
 
+def _checked_widths(widths: np.ndarray) -> np.ndarray:
+    """Scaled widths that float32 can hold."""
+    if not np.isfinite(widths).all() or not (widths > 0).all():
+        raise ValueError(
+            "`beta_scale` times the heuristic widths leaves the float32 range (widths "
+            f"{np.min(widths):g}..{np.max(widths):g}): lower `beta_scale` or rescale `x_init`."
+        )
+    return widths
+
+
+@register("rbf_network")
 def build_rbf_network(
     input_dim: int, units: int, output_dim: int, x_init=None, **kwargs
 ) -> RBFNetwork:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from mlzoo._checks import check_positive_int
+from mlzoo._checks import check_fraction, check_positive_int
 from mlzoo.models.sharing.attach import attach_sharing_ensemble
 
 
@@ -15,10 +15,27 @@ def activation_layer(activation: str, name: str) -> keras.layers.Layer:
     return keras.layers.Activation(activation, name=name)
 
 
-def normalised_activation(h, index: int, activation: str, batch_norm: bool):
-    """Optional batch normalisation, then the activation: the tail of every backbone layer."""
+#: BN momentum of the builders: the moving statistics forget 10 % per step, so they settle
+#: within a few dozen steps (Keras' 0.99 needs several hundred: on small tabular sets the
+#: inference statistics stay near their initial 0 / 1; docs/sharing_ensemble.md measures it).
+BATCH_NORM_MOMENTUM = 0.9
+
+
+def check_momentum(momentum) -> float:
+    """`batch_norm_momentum` in [0, 1)."""
+    return check_fraction("batch_norm_momentum", momentum, high=0.999)
+
+
+def normalised_activation(h, index: int, activation: str, batch_norm: bool, momentum: float):
+    """Optional batch normalisation, then the activation: the tail of every backbone layer.
+
+    The statistics are synchronised across replicas (one device: the same
+    numbers), so `MirroredStrategy` normalises with the global batch's.
+    """
     if batch_norm:
-        h = keras.layers.BatchNormalization(name=f"bn_{index}")(h)
+        h = keras.layers.BatchNormalization(
+            momentum=momentum, synchronized=True, name=f"bn_{index}"
+        )(h)
     return activation_layer(activation, f"act_{index}")(h)
 
 

@@ -7,13 +7,20 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_positive_int
-from mlzoo.models.sharing._backbone import assemble, normalised_activation
+from mlzoo.models.registry import register
+from mlzoo.models.sharing._backbone import (
+    BATCH_NORM_MOMENTUM,
+    assemble,
+    check_momentum,
+    normalised_activation,
+)
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 TABLE2_FILTERS = (64, 64, 64, 128, 128, 256, 256, 256)
 TABLE2_STRIDES = (1, 2, 1, 2, 1, 2, 1, 2)
 
 
+@register("sharing_ensemble_cnn")
 def build_sharing_ensemble_cnn(
     input_shape: Sequence[int],
     num_classes: int,
@@ -24,6 +31,7 @@ def build_sharing_ensemble_cnn(
     heads_per_tap: int = 5,
     activation: str = "leaky_relu",
     batch_norm: bool = True,
+    batch_norm_momentum: float = BATCH_NORM_MOMENTUM,
     head_pooling: str = "flatten",
     name: str = "sharing_ensemble_cnn",
     **head_args,
@@ -46,6 +54,8 @@ def build_sharing_ensemble_cnn(
             last), `heads_per_tap` heads each.
         activation: "leaky_relu" or any Keras activation name.
         batch_norm: BN after each convolution.
+        batch_norm_momentum: momentum of BN's moving statistics, in [0, 1)
+            (default 0.9: settles within a few dozen steps).
         head_pooling: how a head reads its feature map: "flatten" (paper),
             "avg" or "max".
         name: model name.
@@ -70,6 +80,7 @@ def build_sharing_ensemble_cnn(
         raise ValueError(
             f"`strides` must be 1 or 2 for each of the {len(filters)} layers; received {strides!r}."
         )
+    momentum = check_momentum(batch_norm_momentum)
     inputs = keras.Input(shape, name="x")
     h = keras.layers.Reshape((*shape, 1), name="channels")(inputs) if len(shape) == 2 else inputs
     outputs = []
@@ -82,7 +93,7 @@ def build_sharing_ensemble_cnn(
             use_bias=not batch_norm,
             name=f"conv_{i}",
         )(h)
-        h = normalised_activation(h, i, activation, batch_norm)
+        h = normalised_activation(h, i, activation, batch_norm, momentum)
         outputs.append(h)
     return assemble(
         inputs,

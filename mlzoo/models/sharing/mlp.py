@@ -8,7 +8,13 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_fraction, check_hidden_units, check_positive_int
-from mlzoo.models.sharing._backbone import assemble, normalised_activation
+from mlzoo.models.registry import register
+from mlzoo.models.sharing._backbone import (
+    BATCH_NORM_MOMENTUM,
+    assemble,
+    check_momentum,
+    normalised_activation,
+)
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 
@@ -23,6 +29,7 @@ def pyramid_widths(first_units: int, depth: int, min_units: int = 8) -> list[int
     return [max(min_units, round(first_units / math.sqrt(2) ** i)) for i in range(depth)]
 
 
+@register("sharing_ensemble_mlp")
 def build_sharing_ensemble_mlp(
     input_dim: int,
     num_classes: int,
@@ -33,6 +40,7 @@ def build_sharing_ensemble_mlp(
     heads_per_tap: int = 5,
     activation: str = "leaky_relu",
     batch_norm: bool = True,
+    batch_norm_momentum: float = BATCH_NORM_MOMENTUM,
     dropout: float = 0.0,
     kernel_initializer="glorot_uniform",
     name: str = "sharing_ensemble_mlp",
@@ -53,6 +61,10 @@ def build_sharing_ensemble_mlp(
         heads_per_tap: independent heads per tapped layer.
         activation: "leaky_relu" (the paper) or any Keras activation name.
         batch_norm: batch normalisation after each Dense (the paper: yes).
+        batch_norm_momentum: momentum of BN's moving statistics, in [0, 1).
+            The default 0.9 settles within a few dozen steps; Keras' 0.99 needs
+            several hundred (on a few hundred training rows it leaves the
+            inference statistics unconverged: see docs/sharing_ensemble.md).
         dropout: dropout rate after each block, in [0, 1).
         kernel_initializer: initializer of the hidden Dense kernels (the paper:
             variance 0.5, `keras.initializers.RandomNormal(stddev=0.5**0.5)`).
@@ -74,6 +86,7 @@ def build_sharing_ensemble_mlp(
         else check_hidden_units(list(hidden_units))
     )
     check_fraction("dropout", dropout, high=0.99)
+    momentum = check_momentum(batch_norm_momentum)
     inputs = keras.Input((input_dim,), name="x")
     h, outputs = inputs, []
     for i, width in enumerate(widths, start=1):
@@ -83,7 +96,7 @@ def build_sharing_ensemble_mlp(
             kernel_initializer=kernel_initializer,
             name=f"dense_{i}",
         )(h)
-        h = normalised_activation(h, i, activation, batch_norm)
+        h = normalised_activation(h, i, activation, batch_norm, momentum)
         if dropout:
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
         outputs.append(h)

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 import keras
 
 from mlzoo._checks import check_positive_int
-from mlzoo.models.sharing._backbone import assemble, normalised_activation
+from mlzoo.models.registry import register
+from mlzoo.models.sharing._backbone import (
+    BATCH_NORM_MOMENTUM,
+    assemble,
+    check_momentum,
+    normalised_activation,
+)
 from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 
 KINDS = ("lstm", "conv1d")
 
 
+@register("sharing_ensemble_rnn")
 def build_sharing_ensemble_rnn(
     num_classes: int,
     input_shape: Sequence[int] | None = None,
@@ -24,6 +31,7 @@ def build_sharing_ensemble_rnn(
     head_every: int = 1,
     heads_per_tap: int = 5,
     activation: str = "leaky_relu",
+    batch_norm_momentum: float = BATCH_NORM_MOMENTUM,
     name: str | None = None,
     **head_args,
 ) -> SharingEnsemble:
@@ -48,6 +56,8 @@ def build_sharing_ensemble_rnn(
         embedding_dim: width of the token embedding.
         head_every, heads_per_tap: tap spacing and heads per tap.
         activation: activation of the conv layers.
+        batch_norm_momentum: momentum of the conv layers' BN, in [0, 1)
+            (default 0.9: settles within a few dozen steps).
         name: model name (default "sharing_ensemble_<kind>").
         **head_args: `attach_sharing_ensemble` options.
 
@@ -61,6 +71,7 @@ def build_sharing_ensemble_rnn(
     if kind not in KINDS:
         raise ValueError(f"`kind` must be 'lstm' or 'conv1d'; received kind={kind!r}.")
     units = [check_positive_int("units", u) for u in units]
+    momentum = check_momentum(batch_norm_momentum)
     if not units:
         raise ValueError("`units` must name at least one layer.")
     if (input_shape is None) == (vocab_size is None):
@@ -89,7 +100,7 @@ def build_sharing_ensemble_rnn(
             h = keras.layers.Conv1D(
                 width, 3, strides=1 + (i - 1) % 2, padding="same", use_bias=False, name=f"conv_{i}"
             )(h)
-            h = normalised_activation(h, i, activation, batch_norm=True)
+            h = normalised_activation(h, i, activation, True, momentum)
         outputs.append(h)
     return assemble(
         inputs,

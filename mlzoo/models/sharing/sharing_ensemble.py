@@ -9,19 +9,14 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from mlzoo._checks import check_weights
-from mlzoo.layers.ensemble_vote import VOTINGS, EnsembleVote
-from mlzoo.models._checked_inputs import CheckedInputs
+from mlzoo._checks import check_class_labels, check_weights, one_hot_for_loss
+from mlzoo.layers.ensemble_vote import VOTINGS, EnsembleVote, predicted_classes
 from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
-
-_LABEL_HINT = (
-    " Pass integer class labels 0..C-1 (shape (N,) or (N, 1)) or one-hot rows (N, C); "
-    "for a one-unit sigmoid head (num_classes=1), labels 0/1."
-)
+from mlzoo.models.zoo_model import ZooModel
 
 
 @keras.saving.register_keras_serializable(package="mlzoo")
-class SharingEnsemble(CheckedInputs, keras.Model):
+class SharingEnsemble(ZooModel):
     """A network whose hidden layers carry independent output heads that vote (Du et al.).
 
     `network` maps the input to the list of the H heads' class probabilities;
@@ -37,10 +32,14 @@ class SharingEnsemble(CheckedInputs, keras.Model):
     or the `build_sharing_ensemble_*` builders.
 
     Labels: integer classes (N,) / (N, 1) or one-hot (N, C); with one-unit
-    sigmoid heads, 0/1. The default loss (`compile(loss=None)`) is the
-    cross-entropy matching the heads and the label format (eq. 7). Logs: `loss`
-    (eq. 8), `ensemble_accuracy` (accuracy of the vote) and the compiled
-    metrics, computed on the ensemble output.
+    sigmoid heads, 0/1. The default loss (`compile()` without `loss`) is the
+    cross-entropy matching the heads and the label format (eq. 7); a sparse
+    loss takes integer classes only, Keras' other losses one-hot rows only. A
+    network that starts with an `Embedding` takes token ids in
+    [0, vocab_size). Default optimizer: Adam. Logs: `loss` (eq. 8),
+    `ensemble_accuracy` (accuracy of the vote; higher is better, so Keras'
+    monitors work in mode "auto") and the compiled metrics, computed on the
+    ensemble output. `sample_weight` weights every head's loss term.
 
     Args:
         network: functional `keras.Model` whose outputs are the heads'
@@ -76,7 +75,7 @@ class SharingEnsemble(CheckedInputs, keras.Model):
     ):
         require_tensorflow("SharingEnsemble")
         super().__init__(**kwargs)
-        outputs = network.outputs
+        outputs = getattr(network, "outputs", None)
         if not isinstance(outputs, (list, tuple)) or not outputs:
             raise ValueError("`network` must be a functional model whose outputs are the heads.")
         shapes = [tuple(output.shape) for output in outputs]
@@ -103,14 +102,28 @@ class SharingEnsemble(CheckedInputs, keras.Model):
         self.vote_weights = vote_weights if isinstance(vote_weights, str) else list(vote_weights)
         self.vote = EnsembleVote(voting, self._initial_vote_weights(), name="vote")
         self.vote.build(shapes)
-        self._loss_tracker = keras.metrics.Mean(name="loss")
-        self._ensemble_accuracy = keras.metrics.Mean(name="ensemble_accuracy")
+        self.loss_tracker = self.add_tracker("loss", "min")
+        self.ensemble_accuracy = self.add_tracker("ensemble_accuracy", "max")
         self.head_loss = None
+        self.label_one_hot = None  # the label format the compiled loss takes (None: either)
         self.built = True  # every sub-layer is built: the network is functional, the vote too
 
     @property
     def num_heads(self) -> int:
         return len(self.head_taps)
+
+    @property
+    def feature_shape(self) -> tuple:
+        return tuple(self.network.inputs[0].shape[1:])
+
+    @property
+    def vocab_size(self) -> int | None:
+        """Token ids are in [0, vocab_size) when the network's input feeds an `Embedding`."""
+        source = self.network.inputs[0]
+        for layer in self.network.layers:
+            if isinstance(layer, keras.layers.Embedding) and layer.input is source:
+                return int(layer.input_dim)
+        return None
 
     def _initial_vote_weights(self) -> list[float]:
         if self.vote_weights == "equal":
@@ -136,39 +149,29 @@ class SharingEnsemble(CheckedInputs, keras.Model):
 
     def predict_heads(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """Every head's class probabilities, shape (num_heads, N, C), network order."""
-        self._check_xy(x, None, "predict_heads")
+        self._checked("predict_heads", x, None)
         heads = self.network.predict(x, batch_size=batch_size, verbose=verbose)
         return np.stack(heads if isinstance(heads, (list, tuple)) else [heads])
 
     def head_accuracies(self, x, y, batch_size=None) -> np.ndarray:
         """Accuracy of every head on `(x, y)`, shape (num_heads,), network order."""
-        self._check_xy(x, y, "head_accuracies")
+        truth = check_class_labels("head_accuracies y", y, self.num_classes)
+        if len(truth) != len(x):
+            raise ValueError(f"`head_accuracies y` has {len(truth)} labels for {len(x)} samples.")
         heads = self.predict_heads(x, batch_size=batch_size)
-        truth = class_labels(y, self.num_classes)
         return (predicted_classes(heads) == truth).mean(axis=-1)
 
     # ------------------------------------------------------------------ training
-    def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
-        """Configure training; `loss` applies to every head (default: matching cross-entropy).
+    def compile_defaults(self) -> dict:
+        """Adam; the loss defaults to the cross-entropy matching the labels (in the step)."""
+        return {"optimizer": "adam"}
 
-        `metrics` are computed on the ensemble output; `ensemble_accuracy` is always logged.
-        """
-        super().compile(optimizer=optimizer, metrics=metrics, **kwargs)
+    def configure_compile(self, args: dict) -> dict:
+        """`loss` applies to every head; `metrics` are computed on the ensemble output."""
+        loss = args.pop("loss", None)
         self.head_loss = None if loss is None else as_loss_object(loss)
-        self._compile_config.config["loss"] = loss
-
-    def compile_from_config(self, config):
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
-
-    @property
-    def metrics(self):
-        metrics = [self._loss_tracker, self._ensemble_accuracy]
-        if self._compile_metrics is not None:
-            metrics.append(self._compile_metrics)
-        return metrics
+        self.label_one_hot = None if self.num_classes == 1 else one_hot_for_loss(loss)
+        return args
 
     def _loss_for(self, y):
         if self.head_loss is not None:
@@ -193,7 +196,7 @@ class SharingEnsemble(CheckedInputs, keras.Model):
 
     def _update_metrics(self, x, y, ensemble, loss, sample_weight):
         batch_size = tf.shape(ensemble)[0]
-        self._loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
+        self.loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
         if self.num_classes == 1:
             predicted = ops.cast(ops.reshape(ensemble, (-1,)) > 0.5, "int64")
             truth = ops.cast(ops.cast(ops.reshape(y, (-1,)), "float32") > 0.5, "int64")
@@ -202,12 +205,8 @@ class SharingEnsemble(CheckedInputs, keras.Model):
             one_hot = y.shape.rank == 2 and y.shape[-1] == self.num_classes
             truth = ops.argmax(y, axis=-1) if one_hot else ops.cast(ops.reshape(y, (-1,)), "int64")
         correct = ops.cast(ops.equal(predicted, truth), "float32")
-        self._ensemble_accuracy.update_state(correct, sample_weight=sample_weight)
-        if self._compile_metrics is not None:
-            self._compile_metrics.update_state(y, ensemble, sample_weight)
-        return {metric.name: metric.result() for metric in self.metrics[:2]} | (
-            self._compile_metrics.result() if self._compile_metrics is not None else {}
-        )
+        self.ensemble_accuracy.update_state(correct, sample_weight=sample_weight)
+        return self.compute_metrics(x, y, ensemble, sample_weight)
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
@@ -226,105 +225,17 @@ class SharingEnsemble(CheckedInputs, keras.Model):
         return self._update_metrics(x, y, self.vote(heads), loss, sample_weight)
 
     # ------------------------------------------------------------------ inputs
-    def _check_xy(self, x, y, where: str):
-        check_inputs(self.network, self.num_classes, x, y, where)
-
-    # ------------------------------------------------------------------ config
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "network": keras.saving.serialize_keras_object(self.network),
-            "head_taps": self.head_taps,
-            "loss_weights": self.loss_weights,
-            "voting": self.voting,
-            "vote_weights": self.vote_weights,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["network"] = keras.saving.deserialize_keras_object(config["network"])
-        return cls(**config)
-
-
-def class_labels(y, num_classes: int) -> np.ndarray:
-    """Integer classes from integer, (N, 1) or one-hot labels (numpy)."""
-    y = np.asarray(y)
-    if num_classes > 1 and y.ndim == 2 and y.shape[1] == num_classes:
-        return y.argmax(axis=1)
-    y = y.reshape(-1)
-    return (y > 0.5).astype("int64") if num_classes == 1 else y.astype("int64")
-
-
-def predicted_classes(probabilities: np.ndarray) -> np.ndarray:
-    """Classes from probabilities (..., C); one-unit sigmoid outputs threshold at 0.5."""
-    if probabilities.shape[-1] == 1:
-        return (probabilities[..., 0] > 0.5).astype("int64")
-    return probabilities.argmax(axis=-1)
-
-
-def check_inputs(network: keras.Model, num_classes: int, x, y, where: str) -> None:
-    """Clear errors for wrong input shapes, NaN inputs and wrong label formats."""
-    expected = tuple(network.inputs[0].shape[1:])
-    if isinstance(x, tf.data.Dataset):
-        spec = x.element_spec
-        spec = spec[0] if isinstance(spec, (tuple, list)) else spec
-        shape = getattr(spec, "shape", None)
-        if shape is not None and shape.rank is not None and not _compatible(shape[1:], expected):
-            raise ValueError(
-                f"`{where} x` elements must have shape (batch, {_fmt(expected)}); the dataset "
-                f"yields shape {tuple(shape)}."
-            )
-        return
-    if x is None or not hasattr(x, "shape"):
-        return
-    if not _compatible(tuple(x.shape[1:]), expected):
-        raise ValueError(
-            f"`{where} x` must have shape (num_samples, {_fmt(expected)}); received shape "
-            f"{tuple(x.shape)}."
-        )
-    values = np.asarray(x)
-    if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
-        raise ValueError(
-            f"`{where} x` contains {int((~np.isfinite(values)).sum())} NaN or infinite values."
-        )
-    if y is None or not hasattr(y, "shape"):
-        return
-    labels = np.asarray(y)
-    if labels.shape[0] != values.shape[0]:
-        raise ValueError(
-            f"`{where} x` has {values.shape[0]} samples but `{where} y` has {labels.shape[0]}."
-        )
-    if not np.issubdtype(labels.dtype, np.number) or not np.isfinite(labels).all():
-        raise ValueError(f"`{where} y` must be finite numeric labels.{_LABEL_HINT}")
-    one_hot = labels.ndim == 2 and labels.shape[1] == num_classes and num_classes > 1
-    if one_hot:
-        if labels.min() < 0 or not np.allclose(labels.sum(1), 1.0, atol=1e-3):
-            raise ValueError(
-                f"`{where} y` of shape {labels.shape} must be one-hot (or probability) rows "
-                f"summing to 1.{_LABEL_HINT}"
-            )
-        return
-    if labels.ndim > 2 or (labels.ndim == 2 and labels.shape[1] != 1):
-        raise ValueError(
-            f"`{where} y` has shape {labels.shape}, but the heads have {num_classes} "
-            f"output(s).{_LABEL_HINT}"
-        )
-    high = max(num_classes, 2)
-    if (labels != np.round(labels)).any() or labels.min() < 0 or labels.max() >= high:
-        raise ValueError(
-            f"`{where} y` must hold integer classes in [0, {high - 1}]; received values in "
-            f"[{labels.min():g}, {labels.max():g}].{_LABEL_HINT}"
-        )
-
-
-def _compatible(shape, expected) -> bool:
-    if len(shape) != len(expected):
-        return False
-    pairs = zip(shape, expected, strict=True)
-    return all(want is None or got is None or got == want for got, want in pairs)
-
-
-def _fmt(shape) -> str:
-    return ", ".join("?" if dim is None else str(dim) for dim in shape)
+    def check_data(self, x, y, where: str) -> None:
+        """Labels in the format of the heads and the loss; token ids below `vocab_size`."""
+        vocab = self.vocab_size
+        if vocab is not None and isinstance(x, np.ndarray) and x.size:
+            low, high = float(x.min()), float(x.max())
+            if low < 0 or high >= vocab or not np.array_equal(x, np.round(x)):
+                raise ValueError(
+                    f"`{where} x` must hold integer token ids in [0, {vocab - 1}] (the "
+                    f"Embedding's vocab_size is {vocab}); received values in [{low:g}, "
+                    f"{high:g}]. Map unknown tokens to an id below vocab_size (e.g. an "
+                    "out-of-vocabulary id) or build the model with a larger vocab_size."
+                )
+        if y is not None:
+            check_class_labels(f"{where} y", y, self.num_classes, one_hot=self.label_one_hot)
