@@ -25,6 +25,7 @@ from mlzoo.models.joint import JointMLP, build_joint_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.rbf import RBFNetwork, build_rbf_network
 from mlzoo.models.rbm import RBM
+from mlzoo.models.registry import get, names, register
 from mlzoo.models.sharing import (
     SharingEnsemble,
     attach_sharing_ensemble,
@@ -32,7 +33,6 @@ from mlzoo.models.sharing import (
     build_sharing_ensemble_mlp,
     build_sharing_ensemble_rnn,
 )
-from mlzoo.models.registry import get, names, register
 from mlzoo.models.som import SelfOrganizingMap
 from mlzoo.models.zoo_model import DirectedMean, ZooModel
 
