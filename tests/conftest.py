@@ -89,3 +89,25 @@ class EpochLogRecorder(keras.callbacks.Callback):
 def epoch_log_recorder():
     """The `EpochLogRecorder` class: put it last in `callbacks`."""
     return EpochLogRecorder
+
+
+class SimulatedCrash(RuntimeError):
+    """What `CrashAt` raises."""
+
+
+class CrashAt(keras.callbacks.Callback):
+    """Raises `SimulatedCrash` at the start of epoch `epoch` (0-based), as a crashed process."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise SimulatedCrash(f"simulated crash at epoch {epoch}")
+
+
+@pytest.fixture(scope="session")
+def crash_at():
+    """The `CrashAt` class (pytest.raises(SimulatedCrash) around the interrupted fit)."""
+    return CrashAt

@@ -75,16 +75,6 @@ def test_explicit_initial_learning_rate_overrides_optimizer(onehot_data):
     np.testing.assert_allclose(logs["learning_rate"], [0.05, 0.05, 0.005, 0.005], rtol=1e-6)
 
 
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.at_epoch:
-            raise RuntimeError(f"interrupted at epoch {epoch}")
-
-
 def _callbacks(backup_dir, recorder):
     # Fresh instances for every run, as after a restart of the process.
     return [
@@ -97,7 +87,7 @@ def _callbacks(backup_dir, recorder):
 
 @pytest.mark.parametrize("interrupt_at", [24, 28])
 def test_interrupt_and_resume_with_backup_and_restore(
-    onehot_data, tmp_path, epoch_log_recorder, interrupt_at
+    onehot_data, tmp_path, epoch_log_recorder, crash_at, interrupt_at
 ):
     data = onehot_data(n=40)
     reference = build_mutual_mlp(6, 5, 3)
@@ -110,10 +100,10 @@ def test_interrupt_and_resume_with_backup_and_restore(
     first = build_mutual_mlp(6, 5, 3)
     first.set_weights(initial)
     first.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.9))
-    with pytest.raises(RuntimeError, match="interrupted"):
+    with pytest.raises(RuntimeError, match="simulated crash"):
         _fit_with_shrink(
             data,
-            _callbacks(tmp_path / "backup", interrupted) + [_Interrupt(interrupt_at)],
+            _callbacks(tmp_path / "backup", interrupted) + [crash_at(interrupt_at)],
             model=first,
         )
     assert sorted(interrupted.logs) == list(range(interrupt_at))

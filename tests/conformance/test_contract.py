@@ -88,7 +88,7 @@ def _selected_specs(session) -> list:
 
 
 @pytest.fixture(scope="session")
-def fresh_process(request, tmp_path_factory):
+def fresh_process(request, tmp_path_factory, crash_at):
     """Train, save and crash every selected spec here; reload and resume in one new process."""
     root = tmp_path_factory.mktemp("fresh_process")
     jobs, expected = [], {}
@@ -119,8 +119,8 @@ def fresh_process(request, tmp_path_factory):
             }
             backup = keras.callbacks.BackupAndRestore(str(folder / "backup"))
             assert spec.fit["epochs"] > CRASH_EPOCH, "the resume check needs more epochs"
-            with pytest.raises(_Crash):
-                train(spec, callbacks=[backup, _CrashAt(CRASH_EPOCH)])
+            with pytest.raises(RuntimeError, match="simulated crash"):
+                train(spec, callbacks=[backup, crash_at(CRASH_EPOCH)])
             jobs.append(
                 {
                     "kind": "resume",
@@ -138,20 +138,6 @@ def fresh_process(request, tmp_path_factory):
         [sys.executable, str(HERE / "_worker.py"), str(job_file)], check=True, env=env, timeout=1200
     )
     return root, expected
-
-
-class _Crash(RuntimeError):
-    pass
-
-
-class _CrashAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise _Crash(f"simulated crash at epoch {epoch}")
 
 
 def _fresh_result(fresh_process, kind, spec):

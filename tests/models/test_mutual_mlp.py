@@ -520,17 +520,9 @@ def test_clone_model_of_a_compiled_model(onehot_data):
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-class _CrashAt(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise RuntimeError("crash")
-
-
-def test_resumed_run_logs_the_idle_negative_loss_it_was_interrupted_with(onehot_data, tmp_path):
+def test_resumed_run_logs_the_idle_negative_loss_it_was_interrupted_with(
+    onehot_data, tmp_path, crash_at
+):
     x, y = onehot_data()
 
     def run(*callbacks):
@@ -549,8 +541,8 @@ def test_resumed_run_logs_the_idle_negative_loss_it_was_interrupted_with(onehot_
 
     straight, straight_logs = run()
     backup = str(tmp_path / "backup")
-    with pytest.raises(RuntimeError, match="crash"):
-        run(keras.callbacks.BackupAndRestore(backup), _CrashAt(4))
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(keras.callbacks.BackupAndRestore(backup), crash_at(4))
     resumed, resumed_logs = run(keras.callbacks.BackupAndRestore(backup))
     for got, want in zip(resumed.get_weights(), straight.get_weights(), strict=True):
         np.testing.assert_array_equal(got, want)
