@@ -204,7 +204,7 @@ def test_loss_terms_match_their_formulas(images):
     assert first["loss"] == pytest.approx(
         first["reconstruction_loss"]
         + 64 / 192 * first["saliency_loss"]
-        + pretrainer.stages[0].auxiliary.compute_terms(maps, None)["objective"] / 192,
+        + float(pretrainer.stages[0].auxiliary.compute_terms(maps, None)["objective"]) / 192,
         1e-5,
     )
 
