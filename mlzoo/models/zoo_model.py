@@ -48,13 +48,13 @@ class _Trackers(MetricsList):
 
 
 def _guarded(step):
-    """`step` that first checks its batch for NaN/inf when the model asks (`_in_step_guard`)."""
+    """`step` that first checks its batch for NaN/inf when the model asks (`_step_guard`)."""
     if getattr(step, "_mlzoo_guarded", False):
         return step
 
     @functools.wraps(step)
     def guarded(self, data):
-        if self.__dict__.get("_in_step_guard", False):
+        if self.__dict__.get("_step_guard", False):
             data = _checks.assert_finite_batch(data)
         return step(self, data)
 
@@ -81,9 +81,11 @@ class ZooModel(keras.Model):
       row, numeric, finite, magnitudes that cannot overflow float32, the
       feature shape `feature_shape`, matching row counts, sample weights) and
       the family's own rules (`check_data`) before Keras traces anything; a
-      `tf.data.Dataset` has its element spec checked and every batch checked
-      for NaN/inf as it streams (`check_dataset_values`). Every mistake is a
-      `ValueError` naming the argument and the fix.
+      `tf.data.Dataset` has its element spec checked, and every batch is
+      checked for NaN/inf as it arrives (`check_dataset_values`): inside the
+      traced step, or as a `tf.data` map where the step is XLA-compiled (XLA
+      drops numeric checks). Every mistake is a `ValueError` naming the
+      argument and the fix.
     - **logs**: metrics made with `add_tracker(name, direction)` carry their
       direction, so `EarlyStopping(monitor=...)` works in `mode="auto"`.
     - **summary**, **export**: `summary()` lists every weight, also those held
@@ -261,7 +263,7 @@ class ZooModel(keras.Model):
                     f"`{where}` received a tf.data.Dataset and `y`: a dataset carries its own "
                     "labels; pass them inside its elements as (x, y)."
                 )
-            x_spec, y_spec, w_spec = _element_parts(x.element_spec)
+            x_spec, y_spec, w_spec = keras.utils.unpack_x_y_sample_weight(x.element_spec)
             if w_spec is not None and not self.supports_sample_weight:
                 _checks.reject_sample_weight(name, where)
             if y_spec is not None and not self.supervised and where != "predict":
@@ -294,9 +296,9 @@ class ZooModel(keras.Model):
 
     def _run(self, where: str, method, *args, **kwargs):
         guard = self.check_dataset_values and not self._step_is_xla()
-        if guard != self.__dict__.get("_traced_guard", guard):
+        if guard != self.__dict__.get("_step_guard", guard):  # retrace with the new setting
             self.train_function = self.test_function = self.predict_function = None
-        self._in_step_guard = self._traced_guard = guard
+        self._step_guard = guard
         try:
             return method(*args, **kwargs)
         except tf.errors.InvalidArgumentError as error:
@@ -318,16 +320,15 @@ class ZooModel(keras.Model):
                 call["validation_data"] = self._checked("validation", validation, None)
             else:
                 # Keras takes a bare array as (x,): an unsupervised model's validation data
-                parts = list(validation) if isinstance(validation, (tuple, list)) else [validation]
-                parts += [None] * (3 - len(parts))
-                self._checked("validation", *parts[:3])
-                if parts[2] is not None:
-                    parts[1] = self._weight_carrier(*parts[:3])
-                    call["validation_data"] = tuple(parts[:3])
-        counter = _BatchCounter()
+                x_val, y_val, w_val = keras.utils.unpack_x_y_sample_weight(validation)
+                self._checked("validation", x_val, y_val, w_val)
+                if w_val is not None:
+                    y_val = self._weight_carrier(x_val, y_val, w_val)
+                    call["validation_data"] = (x_val, y_val, w_val)
+        counter = _EpochCounter()
         call["callbacks"] = [*(call.get("callbacks") or []), counter]
         history = self._run("fit", super().fit, **call)
-        if counter.epochs and not counter.batches:
+        if counter.begun and not counter.logged:
             raise ValueError(
                 f"{type(self).__name__}.fit received no batches: the dataset is empty. Check "
                 "its filters and `take`/`skip` sizes."
@@ -394,29 +395,31 @@ class ZooModel(keras.Model):
         )
 
 
-class _BatchCounter(keras.callbacks.Callback):
-    """Counts epochs begun and epochs that logged a result (no batch hooks: no sync cost)."""
+class _EpochCounter(keras.callbacks.Callback):
+    """Counts epochs begun and epochs that logged a result: an epoch of an empty dataset
+    logs nothing, a resumed run past its last epoch begins none (no batch hooks: no sync)."""
 
     def __init__(self):
         super().__init__()
-        self.epochs = self.batches = 0
+        self.begun = self.logged = 0
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epochs += 1
+        self.begun += 1
 
     def on_epoch_end(self, epoch, logs=None):
-        self.batches += bool(logs)
+        self.logged += bool(logs)
 
 
 def _bound_arguments(cls, args, kwargs) -> dict[str, Any]:
     """The constructor's arguments by name (`**kwargs` flattened); {} if they do not bind."""
+    signature = inspect.signature(cls.__init__)
     try:
-        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+        bound = signature.bind(None, *args, **kwargs)
     except TypeError:
         return {}  # __init__ raises the user-facing error
     arguments = dict(bound.arguments)
-    arguments.pop(next(iter(inspect.signature(cls.__init__).parameters)))
-    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+    arguments.pop(next(iter(signature.parameters)))
+    for name, parameter in signature.parameters.items():
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             arguments.update(arguments.pop(name, {}))
         elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and arguments.get(name):
@@ -431,11 +434,3 @@ def _bind(method, *args, **kwargs) -> dict:
     arguments.pop("self")
     arguments.update(arguments.pop("kwargs", {}))
     return arguments
-
-
-def _element_parts(spec):
-    """(x, y, sample_weight) specs of a dataset element; missing parts are None."""
-    if isinstance(spec, tuple):
-        parts = list(spec) + [None] * (3 - len(spec))
-        return parts[0], parts[1], parts[2]
-    return spec, None, None

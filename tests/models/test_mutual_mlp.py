@@ -319,20 +319,25 @@ def test_negative_loss_decreases_over_epochs(onehot_data):
     assert all(math.isfinite(v) for v in negative + positive)
 
 
-def test_no_nan_in_the_logs_of_idle_phases_and_every_log_is_a_monitor(onehot_data):
-    """Issue 15: epochs without a step of one phase logged NaN (KerasTuner: "All-NaN axis")."""
-    x, y = onehot_data()
-    model = _compiled(compile_kwargs={"metrics": ["accuracy"]})
+def _fit_alternating_epochs(model, x, y, epochs, validation_data) -> dict:
+    """History of a fit alternating positive and negative epochs, batch 8, with validation."""
     history = model.fit(
         x,
         y,
         batch_size=8,
-        epochs=4,
+        epochs=epochs,
         verbose=0,
-        validation_data=(x, y),
+        validation_data=validation_data,
         callbacks=[AlternatingDirection()],
     )
-    logs = history.history
+    return history.history
+
+
+def test_no_nan_in_the_logs_of_idle_phases_and_every_log_is_a_monitor(onehot_data):
+    """Issue 15: epochs without a step of one phase logged NaN (KerasTuner: "All-NaN axis")."""
+    x, y = onehot_data()
+    model = _compiled(compile_kwargs={"metrics": ["accuracy"]})
+    logs = _fit_alternating_epochs(model, x, y, epochs=4, validation_data=(x, y))
     assert {"loss", "positive_loss", "negative_loss", "accuracy", "negative_phase"} <= set(logs)
     assert logs["negative_phase"] == [0.0, 1.0, 0.0, 1.0]
     for key, values in logs.items():
@@ -377,16 +382,7 @@ def test_validation_uses_the_positive_net(onehot_data):
     x, y = onehot_data()
     x_val, y_val = onehot_data(n=20, seed=1)
     model = _compiled(compile_kwargs={"metrics": ["accuracy"]})
-    history = model.fit(
-        x,
-        y,
-        batch_size=8,
-        epochs=2,
-        verbose=0,
-        validation_data=(x_val, y_val),
-        callbacks=[AlternatingDirection()],
-    )
-    logs = history.history
+    logs = _fit_alternating_epochs(model, x, y, epochs=2, validation_data=(x_val, y_val))
     assert {key for key in logs if key.startswith("val_")} == {"val_loss", "val_accuracy"}
     assert all(math.isfinite(v) for v in logs["val_loss"] + logs["val_accuracy"])
     # The last epoch was negative; validation still scores F(x_val) against y_val.
