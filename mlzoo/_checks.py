@@ -64,9 +64,15 @@ def check_weights(name: str, values, count: int) -> list[float]:
 
 
 def check_values(
-    name: str, array, *, value_range: tuple[float, float] | None = None, hint: str = ""
+    name: str,
+    array,
+    *,
+    value_range: tuple[float, float] | None = None,
+    hint: str = "",
+    max_magnitude: float | None = None,
 ) -> np.ndarray:
-    """Numeric, finite (floats), optionally within `value_range`; returns the numpy array."""
+    """Numeric, finite (floats), optionally within `value_range` and below `max_magnitude`;
+    returns the numpy array. One min and one max reduction serve every check."""
     values = np.asarray(array)
     if not np.issubdtype(values.dtype, np.number) and values.dtype != np.bool_:
         raise ValueError(
@@ -85,6 +91,13 @@ def check_values(
                 f"`{name}` values must lie in [{value_range[0]}, {value_range[1]}]; received "
                 f"values in [{low:g}, {high:g}].{hint}"
             )
+    largest = max(abs(low), abs(high))
+    if max_magnitude is not None and largest >= max_magnitude:
+        raise ValueError(
+            f"`{name}` holds magnitudes up to {largest:.3g}, which overflow float32 "
+            "arithmetic: scale the data first (e.g. mlzoo.datasets.minmax_scale or "
+            "standardisation)."
+        )
     return values
 
 
@@ -101,7 +114,7 @@ def check_batch(name: str, values, feature_shape: tuple | None, *, rows: int | N
     sample shape `feature_shape` (None entries match any size; None skips the
     shape check); `rows` rows when given (labels matching their inputs).
     """
-    array = check_values(name, values)
+    array = check_values(name, values, max_magnitude=MAX_MAGNITUDE)
     if array.ndim == 0:
         raise ValueError(f"`{name}` must be a batch of samples; received a scalar.")
     if len(array) == 0:
@@ -113,14 +126,6 @@ def check_batch(name: str, values, feature_shape: tuple | None, *, rows: int | N
         raise ValueError(
             f"`{name}` has {len(array)} rows but its inputs have {rows}: pass one entry per sample."
         )
-    if array.dtype != np.bool_ and array.size:
-        largest = max(abs(float(array.min())), abs(float(array.max())))
-        if largest >= MAX_MAGNITUDE:
-            raise ValueError(
-                f"`{name}` holds magnitudes up to {largest:.3g}, which overflow float32 "
-                "arithmetic: scale the data first (e.g. mlzoo.datasets.minmax_scale or "
-                "standardisation)."
-            )
     if feature_shape is not None and not _shape_matches(array.shape[1:], feature_shape):
         raise ValueError(
             f"`{name}` must have shape (num_samples, {_fmt(feature_shape)}); received shape "
