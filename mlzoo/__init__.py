@@ -3,7 +3,11 @@
 >>> from mlzoo import build_mutual_mlp
 """
 
-from mlzoo import (
+from mlzoo._backend import check_backend
+
+check_backend()
+
+from mlzoo import (  # noqa: E402
     callbacks,
     constraints,
     datasets,
@@ -37,7 +41,7 @@ from mlzoo.models.sharing import (
 )
 from mlzoo.models.som import SelfOrganizingMap
 
-__version__ = "0.1.0"
+from mlzoo._version import __version__
 
 __all__ = [
     "ART1",

@@ -8,14 +8,12 @@ class map (majority training label of each unit; blank units won nothing).
 Also reports test quantization / topographic error and the accuracy of labelling
 each test sample with its winner's majority class.
 
-    python -m zoo_scripts.som                                   # digits (embedded data)
-    python -m zoo_scripts.som --datasets digits fashion_mnist --data-dir ../shared/data
+    mlzoo run som                                      # digits (embedded data)
+    mlzoo run som --dataset digits fashion_mnist --data-dir ../shared/data
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
 import keras
@@ -23,6 +21,8 @@ import numpy as np
 
 from mlzoo import datasets
 from mlzoo.models import SelfOrganizingMap
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._results import progress, pyplot, save_figure, write_results
 
 MAP_SIZE = {"digits": (12, 12), "fashion_mnist": (20, 20), "mnist": (20, 20)}
 
@@ -36,12 +36,7 @@ def class_map(som: SelfOrganizingMap, x, labels, classes: int) -> np.ndarray:
 
 
 def plot(path: Path, title: str, umatrix, hits, classes) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+    figure, axes = pyplot().subplots(1, 3, figsize=(15, 4.8))
     panels = (
         ("U-matrix (distance to neighbours)", umatrix, "bone_r"),
         ("hit map (test samples per unit)", hits, "viridis"),
@@ -61,20 +56,18 @@ def plot(path: Path, title: str, umatrix, hits, classes) -> None:
         axis.set_yticks([])
     figure.suptitle(title)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
-    print(f"wrote {path}")
+    save_figure(figure, path, dpi=90)
 
 
 def run_dataset(name: str, args) -> dict:
     (x, y), (x_test, y_test) = datasets.load(name, args.data_dir, scale=True)
     x, x_test = (a.reshape(len(a), -1).astype("float32") for a in (x, x_test))
     rows, cols = MAP_SIZE.get(name, (15, 15))
-    keras.utils.set_random_seed(args.seed)
-    som = SelfOrganizingMap(rows, cols, x.shape[1], x_init=x, seed=args.seed)
+    seed = args.seeds[0]
+    keras.utils.set_random_seed(seed)
+    som = SelfOrganizingMap(rows, cols, x.shape[1], x_init=x, seed=seed)
     som.compile(steps_per_execution=args.steps_per_execution)
-    som.fit(x, epochs=args.epochs, batch_size=args.batch_size, verbose=args.verbose)
+    som.fit(x, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
     errors = som.evaluate(x_test, batch_size=1024, verbose=0, return_dict=True)
     classes = class_map(som, x, y, int(y.max()) + 1)
     test_labels = classes.ravel()[som.winner_index(x_test)]
@@ -92,32 +85,35 @@ def run_dataset(name: str, args) -> dict:
         f"unit-label accuracy {100 * result['test_accuracy_of_unit_majority_label']:.1f} %"
     )
     plot(
-        Path(args.out) / f"som_{name}.png", title, som.distance_map(), som.hit_map(x_test), classes
+        args.out / f"som_{name}.png", title, som.distance_map(), som.hit_map(x_test), classes
     )
     print(title)
     return result
 
 
+def maps_table(results: dict) -> list[dict]:
+    """docs/som.md: test QE / TE and unit-label accuracy per dataset."""
+    names = {"digits": "digits", "fashion_mnist": "Fashion-MNIST", "mnist": "MNIST"}
+    return [
+        {
+            "dataset": names.get(name, name),
+            "map": r["map"].replace("x", " × "),
+            "QE": f"{r['test_quantization_error']:.3f}",
+            "TE": f"{r['test_topographic_error']:.3f}",
+            "unit-label accuracy": f"{100 * r['test_accuracy_of_unit_majority_label']:.1f} %",
+        }
+        for name, r in results.items()
+    ]
+
+
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["digits"])
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps-per-execution", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--verbose", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="digits, 2 epochs")
-    parser.add_argument("--out", default="docs/results/som")
-    args = parser.parse_args(argv)
-    if args.epochs < 1 or args.batch_size < 1:
-        parser.error("--epochs and --batch-size must be >= 1")
-    if args.quick:
-        args.datasets, args.epochs = ["digits"], 2
-    results = {name: run_dataset(name, args) for name in args.datasets}
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "som.json").write_text(json.dumps(results, indent=2))
+    parser = ExperimentParser(
+        "som", __doc__, dataset=["digits"], seeds=[0], epochs=10, batch_size=128,
+        steps_per_execution=32,
+    )
+    args = parser.parse(argv, quick={"dataset": ["digits"], "epochs": 2})
+    results = {name: run_dataset(name, args) for name in progress(args.dataset, unit="dataset")}
+    write_results(args.out, "som", results)
     return results
 
 

@@ -1,0 +1,31 @@
+"""A clear ImportError, before Keras raises a raw one, when the backend is not installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+_EXTRAS = {"tensorflow": "pip install 'mlzoo[cpu]' (or 'mlzoo[gpu]' on a CUDA machine)"}
+
+
+def keras_backend_name() -> str:
+    """The backend Keras will load: $KERAS_BACKEND, else keras.json's, else tensorflow."""
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    config = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "keras.json"
+    try:
+        return json.loads(config.read_text()).get("backend", "tensorflow")
+    except (OSError, ValueError):
+        return "tensorflow"
+
+
+def check_backend() -> None:
+    """Raise ImportError naming the install command when Keras' backend is not installed."""
+    backend = keras_backend_name()
+    if importlib.util.find_spec(backend) is None:
+        install = _EXTRAS.get(backend, f"pip install {backend}")
+        raise ImportError(
+            f"mlzoo needs {backend} as Keras' backend and it is not installed: {install}"
+        )
