@@ -7,7 +7,7 @@ from mlzoo._backend import check_backend
 
 check_backend()
 
-from mlzoo import (  # noqa: E402
+from mlzoo import (
     callbacks,
     constraints,
     datasets,
@@ -18,6 +18,7 @@ from mlzoo import (  # noqa: E402
     saliency,
     visualization,
 )
+from mlzoo._version import __version__
 from mlzoo.models import ZooModel
 from mlzoo.models.art import ART1, FuzzyART, FuzzyARTMAP
 from mlzoo.models.autoencoders import (
@@ -40,8 +41,6 @@ from mlzoo.models.sharing import (
     build_sharing_ensemble_rnn,
 )
 from mlzoo.models.som import SelfOrganizingMap
-
-from mlzoo._version import __version__
 
 __all__ = [
     "ART1",

@@ -72,7 +72,9 @@ class ExperimentParser(argparse.ArgumentParser):
         steps_per_execution: int | None = None,
         command: str = "run",
     ):
-        super().__init__(prog=f"mlzoo {command} {name}", description=doc, formatter_class=_Formatter)
+        super().__init__(
+            prog=f"mlzoo {command} {name}", description=doc, formatter_class=_Formatter
+        )
         self.experiment = name
         if dataset is not None:
             several = not isinstance(dataset, str)
@@ -114,7 +116,8 @@ class ExperimentParser(argparse.ArgumentParser):
             unknown = set(quick) - set(vars(args))
             if unknown:
                 raise ValueError(f"quick settings for flags this parser lacks: {sorted(unknown)}")
-            self.set_defaults(**{k: [[s] for s in v] if k == "seeds" else v for k, v in quick.items()})
+            quick = {k: [[s] for s in v] if k == "seeds" else v for k, v in quick.items()}
+            self.set_defaults(**quick)
             args = self.parse_args(argv)
         if hasattr(args, "seeds"):
             args.seeds = list(dict.fromkeys(s for group in args.seeds for s in group))
