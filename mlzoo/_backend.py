@@ -10,6 +10,10 @@ from pathlib import Path
 _EXTRAS = {"tensorflow": "pip install 'mlzoo[cpu]' (or 'mlzoo[gpu]' on a CUDA machine)"}
 
 
+class BackendNotInstalledError(ImportError):
+    """Keras' backend is missing; the message names the command that installs it."""
+
+
 def keras_backend_name() -> str:
     """The backend Keras will load: $KERAS_BACKEND, else keras.json's, else tensorflow."""
     if os.environ.get("KERAS_BACKEND"):
@@ -26,6 +30,6 @@ def check_backend() -> None:
     backend = keras_backend_name()
     if importlib.util.find_spec(backend) is None:
         install = _EXTRAS.get(backend, f"pip install {backend}")
-        raise ImportError(
+        raise BackendNotInstalledError(
             f"mlzoo needs {backend} as Keras' backend and it is not installed: {install}"
         )

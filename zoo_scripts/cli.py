@@ -71,8 +71,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"mlzoo {args.command}: no {name!r}.{hint} `mlzoo list` shows them all.",
               file=sys.stderr)
         return 2
-    module = importlib.import_module(f"{_PACKAGES[args.command]}.{name}")
-    module.main(args.rest)
+    try:
+        importlib.import_module("mlzoo")  # checks Keras' backend before a script imports keras
+    except ImportError as error:
+        # the class cannot be imported to name it: importing mlzoo is what raised
+        if type(error).__name__ != "BackendNotInstalledError":
+            raise
+        print(f"mlzoo {args.command} {name}: {error}", file=sys.stderr)
+        return 1
+    importlib.import_module(f"{_PACKAGES[args.command]}.{name}").main(args.rest)
     return 0
 
 
