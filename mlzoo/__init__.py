@@ -1,6 +1,7 @@
 """mlzoo: Keras 3 layers, callbacks and builders for methods that exist only as papers.
 
->>> from mlzoo import build_mutual_mlp
+Examples:
+    >>> from mlzoo import build_mutual_mlp
 """
 
 from mlzoo._backend import check_backend
@@ -30,6 +31,7 @@ from mlzoo.models.autoencoders import (
 from mlzoo.models.cascade import CascadeCorrelation
 from mlzoo.models.elman import ElmanNetwork, build_elman_network
 from mlzoo.models.joint import JointMLP, build_joint_mlp
+from mlzoo.models.lecture_mlp import build_lecture_mlp
 from mlzoo.models.mutual import MutualMLP, build_mutual_mlp
 from mlzoo.models.rbf import RBFNetwork, build_rbf_network
 from mlzoo.models.rbm import RBM
@@ -61,6 +63,7 @@ __all__ = [
     "attach_sharing_ensemble",
     "build_elman_network",
     "build_joint_mlp",
+    "build_lecture_mlp",
     "build_mutual_mlp",
     "build_pretrainable_cnn",
     "build_pretrainable_mlp",

@@ -6,23 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from mlzoo.models.lecture_mlp import build_lecture_mlp
 from mlzoo.regularization import lecture_l2
 
 
 def _lecture_network(lam, d=4, hidden=3, outputs=2):
-    penalty = lecture_l2(lam)
-    dense = dict(activation="sigmoid", kernel_regularizer=penalty, bias_regularizer=penalty)
-    model = keras.Sequential(
-        [
-            keras.Input((d,)),
-            keras.layers.Dense(hidden, **dense),
-            keras.layers.Dense(outputs, **dense),
-        ]
-    )
+    model = build_lecture_mlp(d, hidden, outputs, lam=lam, learning_rate=0.5)
     # non-zero thresholds, so leaving the biases out of the penalty would show
     model.set_weights([w + 0.3 for w in model.get_weights()])
-    # the lecture's E_k = ½ Σ_j (ŷ_j − y_j)²: "mse" averages over the outputs, so weight it by l/2
-    model.compile(keras.optimizers.SGD(0.5), loss="mse", loss_weights=outputs / 2)
     return model
 
 

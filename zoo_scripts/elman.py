@@ -12,17 +12,16 @@ structure, mean ± std over seeds, on a fresh test stream:
 
 Training reads the stream the way Elman's network did, one element after the
 other with the context carried along: a stateful network reads `--rows`
-parallel sub-streams in `--chunk`-step pieces (BP through time within a
-piece), one pass over the stream per epoch, context cleared at every pass.
+parallel sub-streams (`--batch-size`) in `--chunk`-step pieces (BP through time
+within a piece), one pass over the stream per epoch, context cleared at every
+pass; the pieces are cached as a `tf.data` pipeline read in stream order.
 
-    python -m zoo_scripts.elman                  # both experiments, 5 seeds (about 1½ minutes)
-    python -m zoo_scripts.elman --quick --out runs/elman_quick
+    mlzoo run elman                              # both experiments, 5 seeds (about 1½ minutes)
+    mlzoo run elman --experiments xor --quick
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
 import keras
@@ -37,6 +36,9 @@ from mlzoo.datasets.elman_streams import (
     temporal_xor,
 )
 from mlzoo.models.elman import ElmanNetwork, build_elman_network
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._docs import pm
+from zoo_scripts._results import progress, pyplot, save_figure, summarise, write_results
 
 EXPERIMENTS = {
     "xor": {
@@ -45,6 +47,7 @@ EXPERIMENTS = {
         "hidden_units": 2,
         "positions": ["bit 1 (random)", "bit 2 (random)", "bit 3 (XOR)"],
         "features": None,
+        "best": ["0.25", "0.25", "0"],
     },
     "letters": {
         "stream": lambda seed: letter_stream(1000, seed),
@@ -52,6 +55,8 @@ EXPERIMENTS = {
         "hidden_units": 20,
         "positions": ["consonant", "vowel 1", "vowel 2", "vowel 3"],
         "features": FEATURE_NAMES,
+        # b, d, g differ in "high" and "back", each unknown with probability 1/3: 2 × 2/9
+        "best": ["4/9 ≈ 0.444", "0", "0", "0"],
     },
 }
 _TEST_SEED_OFFSET = 1000
@@ -60,11 +65,12 @@ _TEST_SEED_OFFSET = 1000
 def train(stream: ElmanStream, hidden_units: int, passes: int, lr: float, args) -> ElmanNetwork:
     """A stateful network trained `passes` times over the stream, in stream order."""
     width = stream.inputs.shape[1]
-    model = build_elman_network(width, hidden_units, width, stateful=True, batch_size=args.rows)
-    model.compile(keras.optimizers.Adam(lr), "mse", steps_per_execution=32)
-    pieces = [stream_batches(a, args.rows, args.chunk) for a in (stream.inputs, stream.targets)]
-    dataset = tf.data.Dataset.from_tensor_slices(tuple(pieces)).batch(args.rows).cache()
-    model.fit(dataset, epochs=passes, verbose=args.verbose)
+    rows = args.batch_size
+    model = build_elman_network(width, hidden_units, width, stateful=True, batch_size=rows)
+    model.compile(keras.optimizers.Adam(lr), "mse", steps_per_execution=args.steps_per_execution)
+    pieces = [stream_batches(a, rows, args.chunk) for a in (stream.inputs, stream.targets)]
+    dataset = tf.data.Dataset.from_tensor_slices(tuple(pieces)).batch(rows).cache()
+    model.fit(dataset, epochs=passes, verbose=0)
     return model
 
 
@@ -80,61 +86,56 @@ def per_position(errors: np.ndarray, positions: np.ndarray, count: int) -> list[
     return [float(step_errors[positions == p].mean()) for p in range(count)]
 
 
-def run_experiment(name: str, args) -> dict:
+def run_seed(name: str, seed: int, reader: ElmanNetwork, args) -> tuple[dict, dict]:
+    """Train on seed `seed`'s stream; the per-position error on a fresh test stream, and the
+    test stream's first `--excerpt` steps."""
     spec = EXPERIMENTS[name]
     passes, lr = getattr(args, f"{name}_passes"), getattr(args, f"{name}_lr")
-    width, hidden_units = spec["width"], spec["hidden_units"]
-    reader = build_elman_network(width, hidden_units, width)  # stateless: one whole stream
-    runs = []
-    for seed in range(args.seeds):
-        keras.utils.set_random_seed(seed)
-        model = train(spec["stream"](seed), hidden_units, passes, lr, args)
-        reader.set_weights(model.get_weights())
-        test = spec["stream"](seed + _TEST_SEED_OFFSET)
-        errors = squared_errors(reader, test)
-        run = {
-            "seed": seed,
-            "per_position": per_position(errors, test.positions, len(spec["positions"])),
-        }
-        if spec["features"]:
-            consonants = errors[test.positions == 0].mean(0)
-            run["per_feature_at_consonants"] = dict(
-                zip(spec["features"], consonants.tolist(), strict=True)
-            )
-        runs.append(run)
-        print(name, seed, [f"{e:.3f}" for e in run["per_position"]], flush=True)
-        if seed == 0:
-            excerpt = {
-                "symbols": test.symbols[: args.excerpt],
-                "positions": test.positions[: args.excerpt].tolist(),
-                "errors": errors[: args.excerpt].sum(-1).tolist(),
-            }
-    table = np.array([run["per_position"] for run in runs])
-    result = {
-        "network": f"{width}-{hidden_units}-{width}",
-        "passes": passes,
-        "learning_rate": lr,
-        "positions": spec["positions"],
-        "mean": table.mean(0).round(4).tolist(),
-        "std": table.std(0, ddof=1 if len(runs) > 1 else 0).round(4).tolist(),
-    }
-    cells = zip(spec["positions"], result["mean"], result["std"], strict=True)
-    print(name, result["network"], " | ".join(f"{p}: {m:.3f} ± {s:.3f}" for p, m, s in cells))
+    keras.utils.set_random_seed(seed)
+    model = train(spec["stream"](seed), spec["hidden_units"], passes, lr, args)
+    reader.set_weights(model.get_weights())
+    test = spec["stream"](seed + _TEST_SEED_OFFSET)
+    errors = squared_errors(reader, test)
+    run = {"seed": seed, "per_position": per_position(errors, test.positions,
+                                                      len(spec["positions"]))}
     if spec["features"]:
-        features = np.array([list(run["per_feature_at_consonants"].values()) for run in runs])
-        means = features.mean(0).round(4).tolist()
-        result["per_feature_at_consonants"] = dict(zip(spec["features"], means, strict=True))
-        print(name, "per feature at consonants:", result["per_feature_at_consonants"])
+        consonants = errors[test.positions == 0].mean(0)
+        run["per_feature_at_consonants"] = dict(
+            zip(spec["features"], consonants.tolist(), strict=True)
+        )
+    excerpt = {
+        "symbols": test.symbols[: args.excerpt],
+        "positions": test.positions[: args.excerpt].tolist(),
+        "errors": errors[: args.excerpt].sum(-1).tolist(),
+    }
+    return run, excerpt
+
+
+def summarise_experiment(name: str, runs: list[dict], excerpt: dict, args) -> dict:
+    """Mean and std (over seeds) of the error per position; per feature at consonants."""
+    spec = EXPERIMENTS[name]
+    width = spec["width"]
+    positions = spec["positions"]
+    stats = summarise([dict(zip(positions, r["per_position"], strict=True)) for r in runs],
+                      positions)
+    result = {
+        "network": f"{width}-{spec['hidden_units']}-{width}",
+        "passes": getattr(args, f"{name}_passes"),
+        "learning_rate": getattr(args, f"{name}_lr"),
+        "positions": positions,
+        "mean": [round(stats[f"{p}_mean"], 4) for p in positions],
+        "std": [round(stats[f"{p}_std"], 4) for p in positions],
+    }
+    if spec["features"]:
+        features = summarise([r["per_feature_at_consonants"] for r in runs], spec["features"])
+        result["per_feature_at_consonants"] = {
+            f: round(features[f"{f}_mean"], 4) for f in spec["features"]
+        }
     return result | {"runs": runs, "excerpt_seed_0": excerpt}
 
 
 def plot(path: Path, name: str, result: dict) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (bars, trace) = plt.subplots(
+    figure, (bars, trace) = pyplot().subplots(
         1, 2, figsize=(13, 4), gridspec_kw={"width_ratios": [1, 2.2]}
     )
     seeds = len(result["runs"])
@@ -153,48 +154,68 @@ def plot(path: Path, name: str, result: dict) -> None:
     trace.legend(fontsize=8)
     trace.set_xticks(steps, list(excerpt["symbols"]))
     trace.set_xlabel("target (the next element)")
-    trace.set_title("error along the test stream (seed 0)")
+    trace.set_title("error along the test stream (first seed)")
     figure.suptitle(f"Elman network {result['network']}, {name}, {result['passes']} passes")
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
-    print(f"wrote {path}")
+    save_figure(figure, path, dpi=90)
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--experiments", nargs="+", choices=list(EXPERIMENTS), default=["xor", "letters"]
-    )
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--xor-passes", type=int, default=200)
-    parser.add_argument("--letters-passes", type=int, default=100)
-    parser.add_argument("--xor-lr", type=float, default=0.05)
-    parser.add_argument("--letters-lr", type=float, default=0.02)
-    parser.add_argument("--rows", type=int, default=25, help="parallel sub-streams (batch size)")
-    parser.add_argument("--chunk", type=int, default=12, help="steps per BP-through-time piece")
-    parser.add_argument("--excerpt", type=int, default=36, help="steps of the plotted trace")
-    parser.add_argument("--verbose", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="seconds: 2 seeds, 20 passes")
-    parser.add_argument("--out", default="docs/results/elman")
-    args = parser.parse_args(argv)
-    for name in ("seeds", "xor_passes", "letters_passes", "rows", "chunk", "excerpt"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1")
-    if args.quick:
-        args.seeds, args.xor_passes, args.letters_passes = 2, 20, 20
-    return args
+def errors_table(results: dict, experiment: str) -> list[dict]:
+    """docs/elman.md, docs/benchmarks.md: error per position, mean ± std over the seeds."""
+    result = results[experiment]
+    measured = [pm(m, s, 3) for m, s in zip(result["mean"], result["std"], strict=True)]
+    return [
+        {"target": f"{result['network']} Elman network", **dict(zip(result["positions"], measured,
+                                                                    strict=True))},
+        {"target": "best possible", **dict(zip(result["positions"],
+                                               EXPERIMENTS[experiment]["best"], strict=True))},
+    ]
+
+
+def features_table(results: dict) -> list[dict]:
+    """docs/elman.md: letters, the error per phonetic feature on consonant targets."""
+    features = results["letters"]["per_feature_at_consonants"]
+    seeds = len(results["letters"]["runs"])
+    return [{"": f"consonant targets, mean of {seeds} seeds",
+             **{name: f"{value:.4f}" for name, value in features.items()}}]
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv)
-    out = Path(args.out)
-    results = {"args": vars(args)}
+    parser = ExperimentParser("elman", __doc__, seeds=range(5), batch_size=25,
+                              steps_per_execution=32)
+    parser.add_argument(
+        "--experiments", nargs="+", choices=list(EXPERIMENTS), default=["xor", "letters"]
+    )
+    parser.add_argument("--xor-passes", type=int, default=200, help="epochs of temporal XOR")
+    parser.add_argument("--letters-passes", type=int, default=100, help="epochs of letters")
+    parser.add_argument("--xor-lr", type=float, default=0.05)
+    parser.add_argument("--letters-lr", type=float, default=0.02)
+    parser.add_argument("--chunk", type=int, default=12, help="steps per BP-through-time piece")
+    parser.add_argument("--excerpt", type=int, default=36, help="steps of the plotted trace")
+    args = parser.parse(argv, quick={"seeds": [0, 1], "xor_passes": 20, "letters_passes": 20})
+    if min(args.xor_passes, args.letters_passes, args.chunk, args.excerpt) < 1:
+        parser.error("--xor-passes, --letters-passes, --chunk and --excerpt must be >= 1")
+    results: dict = {"config": vars(args)}
+    jobs = [(name, seed) for name in args.experiments for seed in args.seeds]
+    runs: dict[str, list[dict]] = {name: [] for name in args.experiments}
+    excerpts = {}
+    readers = {}
+    for name, seed in progress(jobs, desc="elman"):
+        spec = EXPERIMENTS[name]
+        if name not in readers:  # stateless: reads one whole test stream
+            readers[name] = build_elman_network(spec["width"], spec["hidden_units"],
+                                                spec["width"])
+        run, excerpt = run_seed(name, seed, readers[name], args)
+        runs[name].append(run)
+        excerpts.setdefault(name, excerpt)
     for name in args.experiments:
-        results[name] = run_experiment(name, args)
-        plot(out / f"elman_{name}.png", name, results[name])
-    (out / "elman.json").write_text(json.dumps(results, indent=2))
+        results[name] = summarise_experiment(name, runs[name], excerpts[name], args)
+        plot(args.out / f"elman_{name}.png", name, results[name])
+        cells = zip(results[name]["positions"], results[name]["mean"], results[name]["std"],
+                    strict=True)
+        print(name, results[name]["network"],
+              " | ".join(f"{p}: {pm(m, s, 3)}" for p, m, s in cells))
+    write_results(args.out, "elman", results)
     return results
 
 

@@ -5,20 +5,25 @@ random-sample centres (both: nearest-centre widths, then BP of everything), and
 a sigmoid MLP whose hidden width gives the same parameter count; Adam, sparse
 cross-entropy, the same epochs. Test error % mean ± std over the seeds.
 
-    python -m zoo_scripts.rbf_network                      # digits and waveform, 10 seeds
-    python -m zoo_scripts.rbf_network --quick
+    mlzoo run rbf_network                      # digits and waveform, 10 seeds
+    mlzoo run rbf_network --quick
 """
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import keras
-import numpy as np
 
 from mlzoo import build_rbf_network, datasets
-from zoo_scripts._shared import write_run_folder
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._docs import pm
+from zoo_scripts._results import progress, summarise, write_results
+from zoo_scripts._shared import cached_dataset, error_percent
+
+MODELS = {
+    "rbf_kmeans": "RBF, k-means centres",
+    "rbf_sample": "RBF, random-sample centres",
+    "mlp_sigmoid": "sigmoid MLP, same parameters",
+}
 
 
 def rbf_parameters(d: int, units: int, classes: int) -> int:
@@ -41,87 +46,84 @@ def mlp(d: int, hidden: int, classes: int) -> keras.Model:
     )
 
 
-def error(model, x, y) -> float:
-    return float(100 * np.mean(model.predict(x, verbose=0).argmax(1) != y))
+def run_seed(name: str, data, seed: int, args) -> list[dict]:
+    """The three models of one seed on one dataset: their parameter counts and test errors."""
+    x, y, x_test, y_test = data
+    d, classes = x.shape[1], int(y.max()) + 1
+    keras.utils.set_random_seed(seed)
+    models = {
+        "rbf_kmeans": build_rbf_network(d, args.units, classes, x_init=x, seed=seed),
+        "rbf_sample": build_rbf_network(
+            d, args.units, classes, x_init=x, centre_method="sample", seed=seed
+        ),
+        "mlp_sigmoid": mlp(d, equal_mlp_width(d, args.units, classes), classes),
+    }
+    rows = []
+    for model_name, model in models.items():
+        model.compile(
+            keras.optimizers.Adam(args.learning_rate),
+            "sparse_categorical_crossentropy",
+            steps_per_execution=args.steps_per_execution,
+        )
+        batches = cached_dataset(x, y, args.batch_size, seed=seed)
+        model.fit(batches, epochs=args.epochs, shuffle=False, verbose=0)
+        rows.append({
+            "dataset": name,
+            "model": model_name,
+            "seed": seed,
+            "parameters": model.count_params(),
+            "test_error": error_percent(model, x_test, datasets.one_hot(y_test, classes)),
+        })
+    return rows
 
 
-def run(args) -> dict:
-    runs = []
-    for name in args.datasets:
-        (x, y), (x_test, y_test) = datasets.load(name, args.data_dir, scale=True)
-        x, x_test = x.astype("float32"), x_test.astype("float32")
-        d, classes = x.shape[1], int(y.max()) + 1
-        hidden = equal_mlp_width(d, args.units, classes)
-        for seed in range(args.seeds):
-            models = {}
-            keras.utils.set_random_seed(seed)
-            models["rbf_kmeans"] = build_rbf_network(d, args.units, classes, x_init=x, seed=seed)
-            models["rbf_sample"] = build_rbf_network(
-                d, args.units, classes, x_init=x, centre_method="sample", seed=seed
-            )
-            models["mlp_sigmoid"] = mlp(d, hidden, classes)
-            for model_name, model in models.items():
-                model.compile(
-                    keras.optimizers.Adam(args.lr),
-                    "sparse_categorical_crossentropy",
-                    steps_per_execution=8,
-                )
-                model.fit(x, y, batch_size=32, epochs=args.epochs, verbose=0)
-                runs.append(
-                    {
-                        "dataset": name,
-                        "model": model_name,
-                        "seed": seed,
-                        "parameters": model.count_params(),
-                        "test_error": error(model, x_test, y_test),
-                    }
-                )
-            print(name, seed, {r["model"]: r["test_error"] for r in runs[-3:]})
-    summary = []
-    for name in args.datasets:
-        for model_name in ("rbf_kmeans", "rbf_sample", "mlp_sigmoid"):
-            rows = [r for r in runs if r["dataset"] == name and r["model"] == model_name]
-            errors = np.array([r["test_error"] for r in rows])
-            summary.append(
-                {
-                    "dataset": name,
-                    "model": model_name,
-                    "parameters": rows[0]["parameters"],
-                    "mean": round(float(errors.mean()), 2),
-                    "std": round(float(errors.std(ddof=1)) if len(errors) > 1 else 0.0, 2),
-                    "seeds": len(errors),
-                }
-            )
-    results = {"args": vars(args), "summary": summary, "runs": runs}
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_run_folder(out, results)
-    for row in summary:
-        print(row)
-    return results
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["digits", "waveform"])
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--units", type=int, default=60)
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--lr", type=float, default=0.01)
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--quick", action="store_true", help="seconds: 2 seeds, 2 epochs")
-    parser.add_argument("--out", default="runs/rbf_network")
-    args = parser.parse_args(argv)
-    for name in ("units", "epochs", "seeds"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be >= 1")
-    if args.quick:
-        args.seeds, args.epochs, args.units = 2, 2, 10
-    return args
+def errors_table(runs: list[dict]) -> list[dict]:
+    """docs/rbf_network.md, docs/benchmarks.md: test error % per dataset and model, the
+    lowest in bold."""
+    table = []
+    for name in dict.fromkeys(r["dataset"] for r in runs):
+        stats = {
+            model: summarise([r for r in runs if (r["dataset"], r["model"]) == (name, model)],
+                             ["test_error"])
+            for model in MODELS
+        }
+        best = min(s["test_error_mean"] for s in stats.values())
+        row = {"dataset": name}
+        for model, s in stats.items():
+            cell = pm(s["test_error_mean"], s["test_error_std"])
+            row[MODELS[model]] = f"**{cell}**" if s["test_error_mean"] == best else cell
+        table.append(row)
+    return table
 
 
 def main(argv=None) -> dict:
-    return run(parse_args(argv))
+    parser = ExperimentParser("rbf_network", __doc__, dataset=["digits", "waveform"],
+                              seeds=range(10), epochs=50, batch_size=32, steps_per_execution=8)
+    parser.add_argument("--units", type=int, default=60, help="Gaussian units")
+    parser.add_argument("--learning-rate", type=float, default=0.01, help="Adam's rate")
+    args = parser.parse(argv, quick={"seeds": [0, 1], "epochs": 2, "units": 10})
+    if args.units < 1:
+        parser.error("--units must be >= 1")
+    sets = {}
+    for name in args.dataset:
+        (x, y), (x_test, y_test) = datasets.load(name, args.data_dir, scale=True)
+        sets[name] = (x.astype("float32"), y, x_test.astype("float32"), y_test)
+    jobs = [(name, seed) for name in args.dataset for seed in args.seeds]
+    runs = []
+    for name, seed in progress(jobs, desc="rbf_network"):
+        runs += run_seed(name, sets[name], seed, args)
+    summary = [
+        {"dataset": name, "model": model, "parameters": rows[0]["parameters"],
+         **summarise(rows, ["test_error"])}
+        for name in args.dataset
+        for model in MODELS
+        for rows in [[r for r in runs if (r["dataset"], r["model"]) == (name, model)]]
+    ]
+    for row in errors_table(runs):
+        print(" | ".join(str(v) for v in row.values()))
+    results = {"config": vars(args), "summary": summary, "runs": runs}
+    write_results(args.out, "rbf_network", results, tables={"summary": summary, "runs": runs})
+    return results
 
 
 if __name__ == "__main__":

@@ -70,15 +70,25 @@ class PlateauPerturbation(keras.callbacks.Callback):
             (so `keras.utils.set_random_seed` makes runs repeatable).
         verbose: 1 prints a line for every perturbation and revert.
 
-    Example: XOR with two sigmoid hidden units, where full-batch BP often
-    stalls at E = 1/16 (two patterns at 0.5); one epoch is 200 full-batch updates
-    (`zoo_scripts/bp_variants.py` measures the effect over 50 seeds):
+    XOR with two sigmoid hidden units, where full-batch BP often stalls at
+    E = 1/16 (two patterns at 0.5); one epoch is 200 full-batch updates
+    (`mlzoo run bp_local_minima` measures the effect over 50 seeds).
 
-    >>> data = tf.data.Dataset.from_tensors((x_xor, y_xor)).repeat()
-    >>> model.compile(keras.optimizers.SGD(1.0), loss="mse", loss_weights=0.5,
-    ...               steps_per_execution=200)  # loss: the lecture's E = mean ½(ŷ − y)²
-    >>> model.fit(data, steps_per_epoch=200, epochs=50, callbacks=[
-    ...     PlateauPerturbation("loss", patience=2, min_delta=1e-3, scale=1.0)])
+    Examples:
+        >>> import keras, numpy as np, tensorflow as tf
+        >>> x_xor = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
+        >>> y_xor = np.array([[0], [1], [1], [0]], "float32")
+        >>> model = keras.Sequential([keras.Input((2,)),
+        ...                           keras.layers.Dense(2, activation="sigmoid"),
+        ...                           keras.layers.Dense(1, activation="sigmoid")])
+        >>> data = tf.data.Dataset.from_tensors((x_xor, y_xor)).repeat()
+        >>> model.compile(keras.optimizers.SGD(1.0), loss="mse", loss_weights=0.5,
+        ...               steps_per_execution=200)  # loss: the lecture's E = mean ½(ŷ − y)²
+        >>> history = model.fit(data, steps_per_epoch=200, epochs=50, verbose=0,
+        ...                     callbacks=[
+        ...     PlateauPerturbation("loss", patience=2, min_delta=1e-3, scale=1.0)])
+        >>> history.history["perturbations"][-1] > 0   # the plateaus it met were perturbed
+        True
     """
 
     def __init__(
