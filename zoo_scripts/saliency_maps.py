@@ -1,19 +1,20 @@
 """Geodesic saliency maps of CIFAR-10 test images: a PNG grid and the object-vs-border check.
 
-Reads `x_test` of `cifar10_small.npz` from --data-dir or $MLZOO_DATA_DIR (generated images of
-one coloured blob on a textured background when the file is absent, and says so), computes
-`mlzoo.saliency.geodesic_saliency` (patch 1, thesis parameters) for all of them, writes the
-first --n images with their maps below to `<out>/saliency_maps.png`, and prints the mean
-saliency of the central half (16x16 of 32x32), of the 1-pixel border and of the rest. With
-patch 1 the border is 0 by construction (every border pixel is a boundary patch, at the
-minimum distance `boundary_weight`), so centre against rest is the informative comparison.
+Reads `x_test` of `<dataset>.npz` (default `cifar10_small`) from --data-dir or
+$MLZOO_DATA_DIR (generated images of one coloured blob on a textured background
+when the file is absent, and says so), computes `mlzoo.saliency.geodesic_saliency`
+(patch 1, thesis parameters) for all of them, draws the first --n images with their
+maps below (`saliency_maps.png`), and reports the mean saliency of the central half
+(16x16 of 32x32), of the 1-pixel border and of the rest. With patch 1 the border is
+0 by construction (every border pixel is a boundary patch, at the minimum distance
+`boundary_weight`), so centre against rest is the informative comparison.
 
-    python -m zoo_scripts.saliency_maps --data-dir ../shared/data --out docs/results/saliency
+    mlzoo run saliency_maps --data-dir ../shared/data
+    mlzoo run saliency_maps --quick                   # generated blobs without a data folder
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import numpy as np
 
 from mlzoo.datasets.local_files import find_npz
 from mlzoo.saliency import geodesic_saliency
-from zoo_scripts._shared import write_run_folder
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._results import pyplot, save_figure, write_results
 
 
 def blob_images(n: int, size: int = 32, seed: int = 0) -> np.ndarray:
@@ -41,9 +43,11 @@ def blob_images(n: int, size: int = 32, seed: int = 0) -> np.ndarray:
     return (np.clip(images, 0, 1) * 255).round().astype(np.uint8)
 
 
-def cifar_images(data_dir: str | None, keys: tuple[str, ...] = ("x_test",)) -> np.ndarray | None:
-    """The `keys` arrays of `cifar10_small.npz` (--data-dir, else $MLZOO_DATA_DIR), joined."""
-    path = find_npz("cifar10_small", data_dir)
+def cifar_images(
+    data_dir: str | None, keys: tuple[str, ...] = ("x_test",), name: str = "cifar10_small"
+) -> np.ndarray | None:
+    """The `keys` arrays of `<name>.npz` (--data-dir, else $MLZOO_DATA_DIR), joined."""
+    path = find_npz(name, data_dir)
     if path is None:
         return None
     with np.load(path) as data:
@@ -66,12 +70,9 @@ def region_means(maps: np.ndarray) -> dict[str, np.ndarray]:
 
 def plot_grid(images: np.ndarray, maps: np.ndarray, path: Path, title: str) -> None:
     """Images in the top row, their saliency maps (grey, 0 black, 1 white) below."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, len(images), figsize=(0.8 * len(images), 2.0), squeeze=False)
+    fig, axes = pyplot().subplots(
+        2, len(images), figsize=(0.8 * len(images), 2.0), squeeze=False
+    )
     for column, (image, saliency) in enumerate(zip(images, maps, strict=True)):
         axes[0, column].imshow(image, interpolation="nearest")
         axes[1, column].imshow(saliency, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
@@ -79,18 +80,27 @@ def plot_grid(images: np.ndarray, maps: np.ndarray, path: Path, title: str) -> N
         ax.set_axis_off()
     fig.suptitle(title, fontsize=8)
     fig.tight_layout(pad=0.2)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
-    )
-    parser.add_argument("--data-dir", default=None, help="folder of cifar10_small.npz")
+def regions_table(summary: list[dict]) -> list[dict]:
+    """docs/saliency.md: mean saliency of each region over all images."""
+    (everything,) = (row for row in summary if row["images"] == "all")
+    regions = {
+        "centre": "central 16×16",
+        "border": "1-pixel border",
+        "rest": "the rest (between the two)",
+    }
+    return [
+        {"region": label, "mean saliency": f"{everything[f'{region}_mean']:.3f}"}
+        for region, label in regions.items()
+    ]
+
+
+def parse_args(argv=None):
+    parser = ExperimentParser("saliency_maps", __doc__, dataset="cifar10_small")
     parser.add_argument("--n", type=int, default=16, help="images in the grid")
-    parser.add_argument("--out", default="runs/saliency_maps", help="run folder")
-    args = parser.parse_args(argv)
+    args = parser.parse(argv, quick={"n": 8})
     if args.n < 1:
         parser.error("--n must be >= 1")
     if args.data_dir is not None and not Path(args.data_dir).is_dir():
@@ -100,19 +110,19 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    images = cifar_images(args.data_dir)
+    images = cifar_images(args.data_dir, name=args.dataset)
     if images is None:
-        source = "generated blob images (no cifar10_small.npz in --data-dir or $MLZOO_DATA_DIR)"
+        source = (
+            f"generated blob images (no {args.dataset}.npz in --data-dir or $MLZOO_DATA_DIR)"
+        )
         images = blob_images(max(args.n, 500))
     else:
-        source = "CIFAR-10 test images (cifar10_small.npz x_test)"
+        source = f"CIFAR-10 test images ({args.dataset}.npz x_test)"
     print(f"{len(images)} {source}")
     start = time.perf_counter()
     maps = geodesic_saliency(images)
     seconds = time.perf_counter() - start
     means = region_means(maps)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     summary = [
         {"images": name, "count": len(part["centre"])}
         | {f"{region}_mean": float(values.mean()) for region, values in part.items()}
@@ -126,19 +136,23 @@ def main(argv=None) -> dict:
         {"index": i} | {f"{region}_mean": float(values[i]) for region, values in means.items()}
         for i in range(min(args.n, len(images)))
     ]
-    write_run_folder(
-        out, {"source": source, "config": vars(args), "summary": summary, "runs": runs}
-    )
+    results = {
+        "source": source,
+        "config": {"dataset": args.dataset, "n": args.n},
+        "summary": summary,
+        "runs": runs,
+    }
+    write_results(args.out, "saliency_maps", results, tables={"summary": summary, "runs": runs})
     title = f"{source.split(' (')[0]} (top) and their geodesic saliency maps (bottom)"
-    plot_grid(images[: args.n], maps[: args.n], out / "saliency_maps.png", title)
+    plot_grid(images[: args.n], maps[: args.n], args.out / "saliency_maps.png", title)
     for row in summary:
         print(
             f"{row['images']:>4s} ({row['count']} images): mean saliency centre "
             f"{row['centre_mean']:.3f}, 1-pixel border {row['border_mean']:.3f}, "
             f"rest {row['rest_mean']:.3f}"
         )
-    print(f"{len(images) / seconds:.0f} images/s; grid and tables in {out}/")
-    return {"source": source, "summary": summary, "runs": runs}
+    print(f"{len(images) / seconds:.0f} images/s; grid and tables in {args.out}/")
+    return results
 
 
 if __name__ == "__main__":

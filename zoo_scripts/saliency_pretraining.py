@@ -17,21 +17,22 @@ saliency_all, dual_path — for the fully connected net (`--model mlp`, section
 2.4; default the thesis's small 3072-500-500-1000-10 with 800-unit auxiliary
 layers) and the convolutional net on 24x24 crops (`--model cnn`, section 3.4.1:
 random crops while training, the centre crop at test). Each method pre-trains
-once per `--pretrain-seeds`, then fine-tunes from those weights on
-`--label-draws` different labelled subsets; the table gives test accuracy
-mean +- std over all of them. Also writes first-layer weight tiles, deeper
-weights projected to the image (MLP), reconstructions and saliency
-reconstructions (PNG), and the saliency speed.
+once per pre-training seed (`--seeds`), then fine-tunes from those weights on
+`--label-draws` different labelled subsets; the summary gives test accuracy
+mean +- std over all of them and the differences to "none" and "dae" paired
+by seed and draw. Writes `<model>.json`, `<model>_runs.csv`,
+`<model>_summary.csv`, first-layer weight tiles, deeper weights projected to
+the image (MLP), reconstructions and saliency reconstructions (PNG), and the
+saliency speed. `--combine DIR ...` summarises the runs of several run folders
+(e.g. seeds run in parallel).
 
-    python -m zoo_scripts.saliency_pretraining --dataset shapes --quick
-    python -m zoo_scripts.saliency_pretraining --data-dir ../shared/data --model mlp
-    python -m zoo_scripts.saliency_pretraining --data-dir ../shared/data --model cnn
+    mlzoo run saliency_pretraining --dataset shapes --quick
+    mlzoo run saliency_pretraining --data-dir ../shared/data --model mlp --seeds 0 1
+    mlzoo run saliency_pretraining --data-dir ../shared/data --model cnn --seeds 0-2
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
@@ -54,7 +55,10 @@ from mlzoo.visualization import (
     save_png,
     weight_tiles,
 )
-from zoo_scripts._shared import write_run_folder
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._docs import markdown_table
+from zoo_scripts._results import progress, read_results, summarise, write_results
+from zoo_scripts._shared import cached_dataset
 
 ALL_METHODS = ("none", *METHODS)
 CROP = 24
@@ -67,8 +71,6 @@ def prepare(args):
         args.dataset, args.data_dir
     )
     pool_unlabelled = np.concatenate([unlabelled, x_pool])  # the pool's labels stay unused
-    if args.auxiliary_units is None and args.model == "mlp":
-        args.auxiliary_units = [800] * (len(args.hidden) - 1)  # section 2.4.4: 800-unit layers
     if args.quick:
         pool_unlabelled = pool_unlabelled[:600]
         x_test, y_test = x_test[:300], y_test[:300]
@@ -145,7 +147,7 @@ def pretrainer_for(args, method: str, seed: int) -> GreedyPretrainer:
         epochs=args.pretrain_epochs,
         batch_size=args.batch_size,
         learning_rate=args.pretrain_lr,
-        steps_per_execution=8,
+        steps_per_execution=args.steps_per_execution,
         verbose=args.verbose,
         seed=seed,
     )
@@ -166,7 +168,7 @@ def fine_tune(args, model, x, y, data, seed: int) -> float:
     model.compile(
         optimizer=keras.optimizers.Adam(args.finetune_lr),
         loss="sparse_categorical_crossentropy",
-        steps_per_execution=8,
+        steps_per_execution=args.steps_per_execution,
     )
     if args.model == "cnn":
         train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x))
@@ -175,7 +177,8 @@ def fine_tune(args, model, x, y, data, seed: int) -> float:
         model.fit(train, epochs=args.finetune_epochs, shuffle=False, verbose=0)
         x_test = centre_crop(data["x_test"])
     else:
-        model.fit(x, y, batch_size=64, epochs=args.finetune_epochs, verbose=0)
+        train = cached_dataset(x, y, batch_size=64, seed=seed)
+        model.fit(train, epochs=args.finetune_epochs, shuffle=False, verbose=0)
         x_test = data["x_test"]
     predicted = model.predict(x_test, batch_size=500, verbose=0).argmax(1)
     return float(100 * np.mean(predicted == data["y_test"]))
@@ -184,12 +187,13 @@ def fine_tune(args, model, x, y, data, seed: int) -> float:
 # ----------------------------------------------------------------------------- pictures
 def save_pictures(args, method, model, pretrainer, data, out: Path) -> None:
     """First-layer weights, deeper weights projected to the image, reconstructions."""
+    prefix = out / f"{args.model}_{method}"
     first = model.get_layer("encoder_1").kernel.numpy()
     if args.model == "mlp":
         image_shape = data["unlabelled"].shape[1:]
         save_png(
             weight_tiles(first, image_shape, max_tiles=100),
-            out / f"{method}_weights_1.png",
+            f"{prefix}_weights_1.png",
             scale=2,
         )
         second = model.get_layer("encoder_2")
@@ -198,11 +202,11 @@ def save_pictures(args, method, model, pretrainer, data, out: Path) -> None:
         )
         save_png(
             weight_tiles(projected, image_shape, max_tiles=100),
-            out / f"{method}_weights_2.png",
+            f"{prefix}_weights_2.png",
             scale=2,
         )
     else:
-        save_png(conv_kernel_tiles(first), out / f"{method}_kernels_1.png", scale=8)
+        save_png(conv_kernel_tiles(first), f"{prefix}_kernels_1.png", scale=8)
     if pretrainer is None:
         return
     x, maps = data["x_test"][:10], geodesic_saliency((data["x_test"][:10] * 255).astype("uint8"))
@@ -212,64 +216,54 @@ def save_pictures(args, method, model, pretrainer, data, out: Path) -> None:
     rows = [x, np.asarray(stage(x)).reshape(x.shape)]
     if stage.saliency_head is not None:
         rows += [maps, np.asarray(stage.reconstruct_saliency(x)).reshape(maps.shape)]
-    save_png(image_grid(rows), out / f"{method}_reconstructions.png", scale=3)
+    save_png(image_grid(rows), f"{prefix}_reconstructions.png", scale=3)
 
 
 # ----------------------------------------------------------------------------- run
 def run(args) -> dict:
+    """Every method x pre-training seed x label draw; the runs and their paired summary."""
     data = prepare(args)
-    out = Path(args.out or f"runs/saliency_{args.dataset}_{args.model}")
-    out.mkdir(parents=True, exist_ok=True)
     draws = [
         label_draw(data["y_pool"], args.labels_per_class, seed) for seed in range(args.label_draws)
     ]
     runs = []
-    for method in args.methods:
-        for pretrain_seed in range(args.first_seed, args.first_seed + args.pretrain_seeds):
-            keras.utils.set_random_seed(1000 + pretrain_seed)
-            model = build(args, data)
-            pretrainer, seconds = None, 0.0
-            if method != "none":
-                pretrainer = pretrainer_for(args, method, pretrain_seed)
-                start = time.perf_counter()
-                pretrainer.pretrain(model, *pretraining_data(args, data))
-                seconds = time.perf_counter() - start
-            if pretrain_seed == args.first_seed:
-                save_pictures(args, method, model, pretrainer, data, out)
-            initial = model.get_weights()
-            for draw, index in enumerate(draws):
-                model.set_weights(initial)
-                accuracy = fine_tune(
-                    args, model, data["x_pool"][index], data["y_pool"][index], data, draw
-                )
-                runs.append(
-                    {
-                        "method": method,
-                        "pretrain_seed": pretrain_seed,
-                        "label_draw": draw,
-                        "test_accuracy": accuracy,
-                        "pretrain_seconds": round(seconds, 1),
-                    }
-                )
-                print(f"{method:15s} pretrain seed {pretrain_seed} draw {draw}: {accuracy:.2f} %")
-    summary = summarise(runs)
-    results = {
-        "args": vars(args),
-        "saliency_speed": data["saliency_speed"],
-        "summary": summary,
-        "runs": runs,
-    }
-    write_run_folder(out, results)
-    (out / "results.md").write_text(markdown_table(summary, args))
-    print(markdown_table(summary, args))
-    print(json.dumps(data["saliency_speed"]))
-    return results
+    jobs = [(method, seed) for method in args.methods for seed in args.seeds]
+    for method, pretrain_seed in progress(jobs, desc="pre-training", unit="model"):
+        keras.utils.set_random_seed(1000 + pretrain_seed)
+        model = build(args, data)
+        pretrainer, seconds = None, 0.0
+        if method != "none":
+            pretrainer = pretrainer_for(args, method, pretrain_seed)
+            start = time.perf_counter()
+            pretrainer.pretrain(model, *pretraining_data(args, data))
+            seconds = time.perf_counter() - start
+        if pretrain_seed == args.seeds[0]:
+            save_pictures(args, method, model, pretrainer, data, args.out)
+        initial = model.get_weights()
+        for draw, index in enumerate(draws):
+            model.set_weights(initial)
+            accuracy = fine_tune(
+                args, model, data["x_pool"][index], data["y_pool"][index], data, draw
+            )
+            runs.append(
+                {
+                    "method": method,
+                    "pretrain_seed": pretrain_seed,
+                    "label_draw": draw,
+                    "test_accuracy": accuracy,
+                    "pretrain_seconds": round(seconds, 1),
+                }
+            )
+            print(f"{method:15s} pretrain seed {pretrain_seed} draw {draw}: {accuracy:.2f} %")
+    config = {k: v for k, v in vars(args).items() if k not in ("out", "combine", "quick")}
+    return {"config": config, "saliency_speed": data["saliency_speed"], "runs": runs}
 
 
-def summarise(runs: list[dict]) -> list[dict]:
-    """Mean ± std per method, and the paired differences to "none" and "dae".
+def paired_summary(runs: list[dict]) -> list[dict]:
+    """Mean ± std (ddof 1) per method, and the paired differences to "none" and "dae".
 
-    A pair is the same pre-training seed (same initial weights) and label draw.
+    A pair is the same pre-training seed (same initial weights) and label draw:
+    vs_base = mean over pairs of (accuracy − accuracy of base), vs_base_std its std.
     """
     by_method: dict[str, dict] = {}
     for run in runs:
@@ -277,72 +271,113 @@ def summarise(runs: list[dict]) -> list[dict]:
         by_method.setdefault(run["method"], {})[key] = run["test_accuracy"]
     rows = []
     for method, accuracies in by_method.items():
-        values = np.array(list(accuracies.values()))
-        row = {"method": method, **_mean_std(values), "runs": len(values)}
+        stats = summarise(({"a": a} for a in accuracies.values()), ["a"])
+        row = {"method": method, "mean": stats["a_mean"], "std": stats["a_std"], "runs": stats["n"]}
         for base in ("none", "dae"):
             pairs = [k for k in accuracies if k in by_method.get(base, {})]
             if pairs:
-                diffs = np.array([accuracies[k] - by_method[base][k] for k in pairs])
-                stats = _mean_std(diffs)
-                row[f"vs_{base}"], row[f"vs_{base}_std"] = stats["mean"], stats["std"]
+                diffs = summarise(
+                    ({"d": accuracies[k] - by_method[base][k]} for k in pairs), ["d"]
+                )
+                row[f"vs_{base}"], row[f"vs_{base}_std"] = diffs["d_mean"], diffs["d_std"]
         rows.append(row)
     return rows
 
 
-def _mean_std(values: np.ndarray) -> dict:
-    std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    return {"mean": round(float(values.mean()), 2), "std": round(std, 2)}
+def _signed(row: dict, key: str) -> str | None:
+    """`+1.23 ± 0.45` from row[key] and row[key_std]; None where the pair is missing."""
+    if row.get(key) in (None, ""):
+        return None
+    return f"{row[key]:+.2f} ± {row[key + '_std']:.2f}"
 
 
-def markdown_table(summary: list[dict], args) -> str:
-    lines = [
-        f"{args.dataset}, {args.model}: test accuracy % (mean ± std over runs); differences "
-        "paired by pre-training seed and label draw (mean ± std)",
-        "",
-        "| method | accuracy | runs | vs none | vs dae |",
-        "|---|---|---|---|---|",
+def methods_table(summary: list[dict]) -> list[dict]:
+    """docs: test accuracy % per method, and the paired differences to none and dae."""
+    return [
+        {
+            "method": row["method"],
+            "accuracy": f"{row['mean']:.2f} ± {row['std']:.2f}",
+            "runs": row["runs"],
+            "vs none": _signed(row, "vs_none") or "–",
+            "vs dae": _signed(row, "vs_dae") or "–",
+        }
+        for row in summary
     ]
-    for row in summary:
-        lines.append(
-            f"| {row['method']} | {row['mean']:.2f} ± {row['std']:.2f} | {row['runs']} | "
-            f"{_signed(row, 'vs_none')} | {_signed(row, 'vs_dae')} |"
-        )
-    return "\n".join(lines) + "\n"
 
 
-def _signed(row: dict, key: str) -> str:
-    return f"{row[key]:+.2f} ± {row[key + '_std']:.2f}" if key in row else "–"
+def overview_table(mlp: list[dict], cnn: list[dict]) -> list[dict]:
+    """docs/saliency_autoencoders.md: none and DAE accuracy, the saliency variants vs DAE."""
+    columns = {
+        "foreground": "foreground",
+        "saliency_first": "saliency, layer 1",
+        "saliency_all": "saliency, every layer",
+        "dual_path": "dual path",
+    }
+    nets = {"MLP 3072-500-500-1000-10": mlp, "CNN of section 3.4.1": cnn}
+    rows = []
+    for net, summary in nets.items():
+        by_method = {row["method"]: row for row in summary}
+        runs = by_method["dae"]["runs"]
+        row = {"": f"{net} ({runs} runs)"}
+        row |= {
+            label: f"{by_method[method]['mean']:.2f} ± {by_method[method]['std']:.2f}"
+            for method, label in (("none", "none"), ("dae", "DAE / CAE"))
+        }
+        gains = {m: by_method[m]["vs_dae"] for m in columns}
+        best = max(gains, key=gains.get)
+        for method, label in columns.items():
+            cell = _signed(by_method[method], "vs_dae").replace("-", "−")
+            row[label] = f"**{cell}**" if method == best and gains[best] > 0 else cell
+        rows.append(row)
+    return rows
+
+
+def finish(args, results: dict) -> dict:
+    """Add the summary, write the run folder, print the table."""
+    results["summary"] = paired_summary(results["runs"])
+    tables = {"runs": results["runs"], "summary": results["summary"]}
+    write_results(args.out, args.model, results, tables=tables)
+    print(
+        f"{args.dataset}, {args.model}: test accuracy % (mean ± std over runs); differences "
+        "paired by pre-training seed and label draw (mean ± std)"
+    )
+    print(markdown_table(methods_table(results["summary"])))
+    return results
 
 
 def combine(args) -> dict:
     """One summary over the runs of several run folders (e.g. seeds run in parallel)."""
-    results = [json.loads((Path(d) / "results.json").read_text()) for d in args.combine]
-    runs = [run for result in results for run in result["runs"]]
-    combined = {
-        "args": [result["args"] for result in results],
-        "saliency_speed": [result["saliency_speed"] for result in results],
-        "summary": summarise(runs),
-        "runs": runs,
+    parts = [read_results(Path(d) / f"{args.model}.json") for d in args.combine]
+    return {
+        "config": [part["config"] for part in parts],
+        "saliency_speed": [part["saliency_speed"] for part in parts],
+        "runs": [run for part in parts for run in part["runs"]],
     }
-    out = Path(args.out or "runs/saliency_combined")
-    out.mkdir(parents=True, exist_ok=True)
-    write_run_folder(out, combined)
-    (out / "results.md").write_text(markdown_table(combined["summary"], args))
-    print(markdown_table(combined["summary"], args))
-    return combined
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", default="cifar10_small", help="cifar10_small, stl10, shapes")
-    parser.add_argument("--data-dir", default=None, help="folder of <name>.npz files")
+QUICK = {
+    "hidden": [32, 16, 32],
+    "pretrain_epochs": 1,
+    "finetune_epochs": 2,
+    "labels_per_class": 10,
+    "label_draws": 2,
+    "verbose": 0,
+}
+
+
+def parse_args(argv=None):
+    parser = ExperimentParser(
+        "saliency_pretraining", __doc__, dataset="cifar10_small", seeds=[0], batch_size=128,
+        steps_per_execution=8,
+    )
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--methods", nargs="+", choices=ALL_METHODS, default=list(ALL_METHODS))
     parser.add_argument(
         "--hidden", type=int, nargs="+", default=[500, 500, 1000], help="the thesis's small net"
     )
     parser.add_argument(
-        "--auxiliary-units", type=int, nargs="+", default=None, help="MLP default: 800 800"
+        "--auxiliary-units", type=int, nargs="+", default=None,
+        help="MLP default: 800 per layer below the top (quick: 16); CNN: the encoders' widths",
     )
     parser.add_argument("--noise", choices=["mask", "gaussian"], default="mask")
     parser.add_argument("--noise-level", type=float, default=0.25)
@@ -351,36 +386,26 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--saliency-weight-decay", type=float, default=None, help="default: MLP 0.1, CNN 0"
     )
     parser.add_argument("--eps", type=float, default=0.2, help="foreground epsilon")
-    parser.add_argument("--pretrain-epochs", type=int, default=5)
+    parser.add_argument("--pretrain-epochs", type=int, default=5, help="per layer")
     parser.add_argument("--pretrain-lr", type=float, default=1e-3)
     parser.add_argument("--finetune-epochs", type=int, default=30)
     parser.add_argument("--finetune-lr", type=float, default=1e-4)
-    parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--labels-per-class", type=int, default=100)
     parser.add_argument("--label-draws", type=int, default=5)
-    parser.add_argument("--pretrain-seeds", type=int, default=1)
-    parser.add_argument("--first-seed", type=int, default=0, help="of the pre-training seeds")
     parser.add_argument("--combine", nargs="+", default=None, help="summarise these run folders")
     parser.add_argument("--verbose", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="seconds: tiny sizes")
-    parser.add_argument("--out", default=None, help="run folder")
-    args = parser.parse_args(argv)
-    for name in ("pretrain_epochs", "finetune_epochs", "label_draws", "pretrain_seeds"):
+    args = parser.parse(argv, quick=QUICK)
+    for name in ("pretrain_epochs", "finetune_epochs", "label_draws", "labels_per_class"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
-    if args.auxiliary_units is None and args.model == "mlp":
-        args.auxiliary_units = [800] * (len(args.hidden) - 1)  # section 2.4.4: 800-unit layers
-    if args.quick:
-        args.hidden, args.pretrain_epochs, args.finetune_epochs = [32, 16, 32], 1, 2
-        args.labels_per_class, args.verbose = 10, 0
-        args.label_draws = min(args.label_draws, 2)
-        args.auxiliary_units = [16, 8] if args.model == "mlp" else None
+    if args.auxiliary_units is None and args.model == "mlp":  # section 2.4.4: 800-unit layers
+        args.auxiliary_units = [16 if args.quick else 800] * (len(args.hidden) - 1)
     return args
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    return combine(args) if args.combine else run(args)
+    return finish(args, combine(args) if args.combine else run(args))
 
 
 if __name__ == "__main__":

@@ -16,16 +16,19 @@ Three experiments, one sub-command each:
   their lengths (`x_train_lengths`); without one, keras.datasets downloads IMDB.
 
 Every training: Adam, learning rate decaying exponentially from `--lr` to
-`--min-lr` over the run (the paper's schedule), batch `--batch-size`.
+`--min-lr` over the run (the paper's schedule), batch `--batch-size`, one run
+per seed (`--seeds`: the split, the validation hold-out and the initial weights).
+Writes `sharing_<experiment>_<dataset>.json`, its `_runs.csv` and `_summary.csv`
+(mean ± std over seeds), and the depth study's plot.
 
-    python -m zoo_scripts.sharing_ensemble tabular                        # digits
-    python -m zoo_scripts.sharing_ensemble tabular --dataset letter --data-dir ../shared/data
-    python -m zoo_scripts.sharing_ensemble depth --data-dir ../shared/data
+    mlzoo run sharing_ensemble tabular                        # digits
+    mlzoo run sharing_ensemble tabular --dataset letter --data-dir ../shared/data --seeds 0-4
+    mlzoo run sharing_ensemble depth --data-dir ../shared/data --lr 0.01 --min-lr 0.001
 """
 
 from __future__ import annotations
 
-import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -42,13 +45,19 @@ from mlzoo.callbacks import accuracy_vote_weights
 from mlzoo.datasets._common import offline_hint
 from mlzoo.datasets.local_files import find_npz
 from mlzoo.layers.ensemble_vote import predicted_classes
-from zoo_scripts._shared import write_run_folder
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._docs import pm
+from zoo_scripts._results import progress, pyplot, save_figure, summarise, write_results
+from zoo_scripts._shared import cached_dataset
 
 
 # ----------------------------------------------------------------------------- training
-def compile_and_fit(model, x, y, args, epochs: int | None = None) -> float:
-    """Adam with the paper's exponential decay from `args.lr` to `args.min_lr`; seconds."""
-    epochs = epochs or args.epochs
+def compile_and_fit(model, x, y, args, seed: int) -> float:
+    """Adam with the paper's exponential decay from `args.lr` to `args.min_lr`; seconds.
+
+    lr(step) = lr · (min_lr / lr)^(step / (steps per epoch · epochs)).
+    """
+    epochs = args.epochs
     steps = int(np.ceil(len(x) / args.batch_size))
     schedule = keras.optimizers.schedules.ExponentialDecay(
         args.lr, decay_steps=steps, decay_rate=(args.min_lr / args.lr) ** (1.0 / epochs)
@@ -58,7 +67,8 @@ def compile_and_fit(model, x, y, args, epochs: int | None = None) -> float:
         steps_per_execution=args.steps_per_execution,
     )
     start = time.perf_counter()
-    model.fit(x, y, batch_size=args.batch_size, epochs=epochs, verbose=0)
+    data = cached_dataset(x, y, args.batch_size, seed)
+    model.fit(data, epochs=epochs, shuffle=False, verbose=0)
     return time.perf_counter() - start
 
 
@@ -92,50 +102,48 @@ def accuracy(model, x, y) -> float:
     return float(100 * np.mean(predicted_classes(model.predict(x, verbose=0)) == y))
 
 
-def summarise(runs: list[dict], keys: list[str], group: str | None = None) -> list[dict]:
-    groups = sorted({run[group] for run in runs}) if group else [None]
+def model_rows(runs: list[dict], keys: list[str]) -> list[dict]:
+    """One summary row per key (a model or a vote): mean, std (ddof 1) and count over runs."""
     rows = []
-    for value in groups:
-        chosen = [run for run in runs if group is None or run[group] == value]
-        for key in keys:
-            values = [run[key] for run in chosen if key in run]
-            if values:
-                row = {group: value} if group else {}
-                row |= {"model": key, "mean": float(np.mean(values)), "std": float(np.std(values))}
-                rows.append(row | {"runs": len(values)})
+    for key in keys:
+        stats = summarise((run for run in runs if key in run), [key])
+        rows.append(
+            {"model": key, "mean": stats[f"{key}_mean"], "std": stats[f"{key}_std"]}
+            | {"runs": stats["n"]}
+        )
     return rows
 
 
 # ----------------------------------------------------------------------------- tabular
-def load_tabular(args, repetition: int):
+def load_tabular(args, seed: int):
     (x, y), (x_test, y_test) = datasets.load(
-        args.dataset, args.data_dir, scale=True, split_seed=repetition
+        args.dataset, args.data_dir, scale=True, split_seed=seed
     )
     x, x_test = x.reshape(len(x), -1), x_test.reshape(len(x_test), -1)
     (x_train, y_train), (x_val, y_val) = datasets.stratified_split(
-        x, y, 1.0 - args.validation_fraction, seed=repetition
+        x, y, 1.0 - args.validation_fraction, seed=seed
     )
     return x_train, y_train, x_val, y_val, x_test, y_test
 
 
 def run_tabular(args) -> dict:
     runs = []
-    for repetition in range(args.repetitions):
-        x, y, x_val, y_val, x_test, y_test = load_tabular(args, repetition)
+    for seed in progress(args.seeds, desc=args.dataset, unit="seed"):
+        x, y, x_val, y_val, x_test, y_test = load_tabular(args, seed)
         num_classes = int(y.max()) + 1
         common = {"depth": args.depth, "first_units": args.first_units}
         if args.paper_init:  # section 4: "every layer's weights initialised with variance 0.5"
             common["kernel_initializer"] = keras.initializers.RandomNormal(stddev=0.5**0.5)
-        run = {"repetition": repetition}
+        run = {"seed": seed}
         builds = {
             "plain": dict(head_every=args.depth, heads_per_tap=1),
             "deeply_supervised": dict(heads_per_tap=1, vote_weights="top"),
             "ensemble": dict(heads_per_tap=args.heads_per_tap),
         }
         for name, options in builds.items():
-            keras.utils.set_random_seed(repetition)
+            keras.utils.set_random_seed(seed)
             model = build_sharing_ensemble_mlp(x.shape[1], num_classes, **common, **options)
-            run[f"{name}_seconds"] = compile_and_fit(model, x, y, args)
+            run[f"{name}_seconds"] = compile_and_fit(model, x, y, args, seed)
             run[name] = accuracy(model, x_test, y_test)
             if name == "ensemble":
                 details = vote_accuracies(model, x_val, y_val, x_test, y_test)
@@ -143,14 +151,14 @@ def run_tabular(args) -> dict:
                 run |= details
         runs.append(run)
         print(
-            f"repetition {repetition}: plain {run['plain']:.2f}  DSN "
+            f"seed {seed}: plain {run['plain']:.2f}  DSN "
             f"{run['deeply_supervised']:.2f}  ensemble {run['ensemble']:.2f}  best head "
             f"{run['best_head_by_validation']:.2f}  (% test accuracy)"
         )
     keys = ["plain", "deeply_supervised", "ensemble", "hard_vote", "accuracy_weighted_vote"]
     keys += ["best_head_by_validation", "best_head_oracle", "top_tap_vote"]
     keys += ["plain_seconds", "ensemble_seconds"]
-    return {"summary": summarise(runs, keys), "runs": runs}
+    return {"summary": model_rows(runs, keys), "runs": runs}
 
 
 # ----------------------------------------------------------------------------- depth
@@ -173,55 +181,54 @@ def load_images(args):
 def run_depth(args) -> dict:
     x, y, x_test, y_test = load_images(args)
     runs = []
-    for repetition in range(args.repetitions):
-        for depth in args.depths:
-            for name in args.models:
-                options = {
-                    "plain": dict(head_every=depth, heads_per_tap=1),
-                    "deeply_supervised": dict(heads_per_tap=1, vote_weights="top"),
-                    "ensemble": dict(heads_per_tap=args.heads_per_tap),
-                }[name]
-                keras.utils.set_random_seed(repetition)
-                model = build_sharing_ensemble_cnn(
-                    x.shape[1:],
-                    10,
-                    filters=[args.filters] * depth,
-                    strides=[1] * depth,
-                    activation="tanh",
-                    batch_norm=False,
-                    **options,
-                )
-                seconds = compile_and_fit(model, x, y, args)
-                run = {"repetition": repetition, "depth": depth, "model": name}
-                run |= {"test_accuracy": accuracy(model, x_test, y_test), "seconds": seconds}
-                if name == "ensemble":
-                    taps = vote_accuracies(model, x_test, y_test, x_test, y_test)["per_tap_vote"]
-                    run["per_tap_vote"] = taps
-                runs.append(run)
-                print(
-                    f"r{repetition} depth {depth:2d} {name:18s} {run['test_accuracy']:6.2f} % "
-                    f"({seconds:.0f} s)"
-                )
+    jobs = [(s, d, m) for s in args.seeds for d in args.depths for m in args.models]
+    for seed, depth, name in progress(jobs, desc="depth study", unit="model"):
+        options = {
+            "plain": dict(head_every=depth, heads_per_tap=1),
+            "deeply_supervised": dict(heads_per_tap=1, vote_weights="top"),
+            "ensemble": dict(heads_per_tap=args.heads_per_tap),
+        }[name]
+        keras.utils.set_random_seed(seed)
+        model = build_sharing_ensemble_cnn(
+            x.shape[1:],
+            10,
+            filters=[args.filters] * depth,
+            strides=[1] * depth,
+            activation="tanh",
+            batch_norm=False,
+            **options,
+        )
+        seconds = compile_and_fit(model, x, y, args, seed)
+        run = {"seed": seed, "depth": depth, "model": name}
+        run |= {"test_accuracy": accuracy(model, x_test, y_test), "seconds": seconds}
+        if name == "ensemble":
+            taps = vote_accuracies(model, x_test, y_test, x_test, y_test)["per_tap_vote"]
+            run["per_tap_vote"] = taps
+        runs.append(run)
+        print(
+            f"seed {seed} depth {depth:2d} {name:18s} {run['test_accuracy']:6.2f} % "
+            f"({seconds:.0f} s)"
+        )
+    return {"summary": depth_summary(runs), "runs": runs}
+
+
+def depth_summary(runs: list[dict]) -> list[dict]:
+    """Test accuracy per model and depth: mean, std (ddof 1) and count over seeds."""
     summary = []
-    for name in args.models:
-        for depth in args.depths:
-            values = [
-                r["test_accuracy"] for r in runs if r["model"] == name and r["depth"] == depth
-            ]
+    for name in dict.fromkeys(run["model"] for run in runs):
+        for depth in dict.fromkeys(run["depth"] for run in runs):
+            chosen = [r for r in runs if r["model"] == name and r["depth"] == depth]
+            stats = summarise(chosen, ["test_accuracy"])
             summary.append(
-                {"model": name, "depth": depth, "mean": float(np.mean(values))}
-                | {"std": float(np.std(values)), "runs": len(values)}
+                {"model": name, "depth": depth, "mean": stats["test_accuracy_mean"]}
+                | {"std": stats["test_accuracy_std"], "runs": stats["n"]}
             )
-    return {"summary": summary, "runs": runs}
+    return summary
 
 
 def plot_depth(results: dict, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    """Test accuracy against depth, mean ± std over seeds, one line per model."""
+    fig, ax = pyplot().subplots(figsize=(6, 4))
     for name in dict.fromkeys(row["model"] for row in results["summary"]):
         rows = [row for row in results["summary"] if row["model"] == name]
         ax.errorbar(
@@ -238,8 +245,7 @@ def plot_depth(results: dict, path: Path, title: str) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 # ----------------------------------------------------------------------------- text
@@ -307,13 +313,13 @@ def run_text(args) -> dict:
     x_test = pad(x_test, maxlen=args.sequence_length, value=0)
     vocab = int(max(x.max(), x_test.max())) + 1
     runs = []
-    for repetition in range(args.repetitions):
-        run = {"repetition": repetition}
+    for seed in progress(args.seeds, desc=args.dataset, unit="seed"):
+        run = {"seed": seed}
         for name, options in {
             "plain": dict(head_every=len(args.units), heads_per_tap=1),
             "ensemble": dict(heads_per_tap=args.heads_per_tap),
         }.items():
-            keras.utils.set_random_seed(repetition)
+            keras.utils.set_random_seed(seed)
             model = build_sharing_ensemble_rnn(
                 1,
                 vocab_size=vocab,
@@ -322,100 +328,170 @@ def run_text(args) -> dict:
                 units=args.units,
                 **options,
             )
-            run[f"{name}_seconds"] = compile_and_fit(model, x, y, args)
+            run[f"{name}_seconds"] = compile_and_fit(model, x, y, args, seed)
             run[name] = accuracy(model, x_test, y_test)
         runs.append(run)
-    return {"summary": summarise(runs, ["plain", "ensemble"]), "runs": runs}
+    return {"summary": model_rows(runs, ["plain", "ensemble"]), "runs": runs}
+
+
+# ----------------------------------------------------------------------------- docs tables
+def depth_table(runs: list[dict]) -> list[dict]:
+    """docs: plain against ensemble per depth, mean ± std (ddof 1) with each run in brackets,
+    and the mean over runs of each tap's 5-head vote (lowest tap first)."""
+    rows = []
+    for depth in dict.fromkeys(run["depth"] for run in runs):
+        row: dict = {"depth": depth}
+        chosen = []
+        for name in ("plain", "ensemble"):
+            chosen = [r for r in runs if r["depth"] == depth and r["model"] == name]
+            stats = summarise(chosen, ["test_accuracy"])
+            each = ", ".join(f"{r['test_accuracy']:.1f}" for r in chosen)
+            cell = pm(stats["test_accuracy_mean"], stats["test_accuracy_std"])
+            row[f"{name} (%)"] = f"{cell} ({each})"
+        taps = [_taps(r["per_tap_vote"]) for r in chosen]  # the ensemble's runs
+        row["ensemble: vote of each tap's 5 heads (%), lowest tap first"] = ", ".join(
+            f"{v:.1f}" for v in np.mean(taps, axis=0)
+        )
+        rows.append(row)
+    return rows
+
+
+def _taps(value) -> list[float]:
+    """A run's per-tap votes: a list, or its text in a CSV cell ("[85.1, 86.0]")."""
+    if isinstance(value, str):
+        return [float(v) for v in value.strip("[]").split(",")]
+    return value
+
+
+LETTER_ROWS = {
+    "plain": "plain DNN (one head on top)",
+    "deeply_supervised": "deeply-supervised net (top head predicts)",
+    "ensemble": "**sharing ensemble, soft vote (20 heads)**",
+    "hard_vote": "sharing ensemble, hard vote",
+    "accuracy_weighted_vote": "sharing ensemble, accuracy-weighted vote",
+    "best_head_by_validation": "its best single head (chosen on validation)",
+    "best_head_oracle": "its best single head (chosen on test: upper bound)",
+    "top_tap_vote": "vote of its 5 top-layer heads",
+}
+
+
+def letter_table(adam: list[dict], paper_lr: list[dict], paper: list[dict]) -> list[dict]:
+    """docs: LETTER test accuracy, mean ± std, of every model and vote under three trainings."""
+    columns = {
+        "Adam 1e-3 → 1e-5": adam,
+        "paper's rates (Adam 0.5 → 0.001)": paper_lr,
+        "paper's rates and initialisation (variance 0.5)": paper,
+    }
+    summaries = {label: {r["model"]: r for r in rows} for label, rows in columns.items()}
+    return [
+        {"model": text}
+        | {label: pm(s[key]["mean"], s[key]["std"]) for label, s in summaries.items()}
+        for key, text in LETTER_ROWS.items()
+    ]
+
+
+def bn_momentum_table(results: dict) -> list[dict]:
+    """docs/sharing_ensemble.md: test accuracy against BatchNormalization momentum."""
+    rows = []
+    for row in results["rows"]:
+        cells = {"data (training steps)": f"{row['data']} ({row['training_steps']})"}
+        for column, value in row["test_accuracy"].items():
+            text = (
+                f"{value['mean']:.1f} ({value['min']:.1f}–{value['max']:.1f})"
+                if isinstance(value, dict)
+                else f"{value:.1f}"
+            )
+            label = {"0.99": "momentum 0.99", "0.9": "0.9 (default)"}.get(column, column)
+            cells[label] = f"**{text}**" if column == "0.9" else text
+        rows.append(cells)
+    return rows
 
 
 # ----------------------------------------------------------------------------- main
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Deep sharing ensemble experiments (seed 004).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+# experiment: (default dataset, epochs, batch size)
+EXPERIMENTS = {"tabular": ("digits", 30, 128), "depth": ("mnist", 5, 100), "text": ("imdb", 3, 64)}
+QUICK = {
+    "tabular": {"seeds": [0], "epochs": 2, "depth": 4, "first_units": 64},
+    "depth": {
+        "seeds": [0], "epochs": 2, "depths": [2, 4], "filters": 8, "train_size": 200,
+        "test_size": 200,
+    },
+    "text": {"seeds": [0], "epochs": 2, "units": [8, 8], "sequence_length": 20},
+}
+
+
+def parse_args(argv=None):
+    """The experiment (first positional word), then its flags with its own defaults."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    experiment = next((word for word in argv if word in EXPERIMENTS), None)
+    if experiment is None:
+        chooser = ExperimentParser("sharing_ensemble", __doc__)
+        chooser.add_argument("experiment", choices=list(EXPERIMENTS))
+        chooser.parse_args(argv)  # exits: --help, or the experiment is missing
+    argv.remove(experiment)
+    dataset, epochs, batch_size = EXPERIMENTS[experiment]
+    parser = ExperimentParser(
+        "sharing_ensemble", __doc__, dataset=dataset, seeds=[0, 1, 2], epochs=epochs,
+        batch_size=batch_size, steps_per_execution=8,
     )
-    sub = parser.add_subparsers(dest="experiment", required=True)
-
-    def common(p, dataset, epochs, lr, batch):
-        p.add_argument("--dataset", default=dataset)
-        p.add_argument("--data-dir", default=None, help="folder of <name>.npz files")
-        p.add_argument("--repetitions", type=int, default=3)
-        p.add_argument("--epochs", type=int, default=epochs)
-        p.add_argument("--lr", type=float, default=lr, help="Adam's initial rate")
-        p.add_argument("--min-lr", type=float, default=1e-5, help="rate at the end")
-        p.add_argument("--batch-size", type=int, default=batch)
-        p.add_argument("--heads-per-tap", type=int, default=5)
-        p.add_argument("--steps-per-execution", type=int, default=8)
-        p.add_argument("--quick", action="store_true", help="seconds: tiny sizes, 1 repetition")
-        p.add_argument("--out", default=None, help="run folder")
-
-    tabular = sub.add_parser("tabular", help="DNN vs DNN + sharing ensemble (Table 7)")
-    common(tabular, "digits", 30, 1e-3, 128)
-    tabular.add_argument("--depth", type=int, default=8)
-    tabular.add_argument("--first-units", type=int, default=512)
-    tabular.add_argument("--validation-fraction", type=float, default=0.1)
-    tabular.add_argument(
-        "--paper-init", action="store_true", help="hidden kernels ~ N(0, 0.5), as section 4"
-    )
-
-    depth = sub.add_parser("depth", help="tanh CNN depth study (section 4.1, figure 2)")
-    common(depth, "mnist", 5, 1e-3, 100)
-    depth.add_argument("--depths", type=int, nargs="+", default=[2, 4, 6, 8, 10, 12])
-    depth.add_argument(
-        "--models",
-        nargs="+",
-        default=["plain", "ensemble"],
-        choices=["plain", "deeply_supervised", "ensemble"],
-    )
-    depth.add_argument("--filters", type=int, default=64)
-    depth.add_argument("--image-size", type=int, default=14, help="28 or 14 (2x2 mean pool)")
-    depth.add_argument("--train-size", type=int, default=2000)
-    depth.add_argument("--test-size", type=int, default=2000)
-
-    text = sub.add_parser("text", help="IMDB: 1-D CNN or LSTM vs sharing ensemble (Table 6)")
-    common(text, "imdb", 3, 1e-3, 64)
-    text.add_argument("--kind", choices=["conv1d", "lstm"], default="conv1d")
-    text.add_argument("--units", type=int, nargs="+", default=[64, 64, 64, 64])
-    text.add_argument("--sequence-length", type=int, default=500)
-    text.add_argument("--vocabulary", type=int, default=20000, help="most frequent words kept")
-
-    args = parser.parse_args(argv)
-    for name in ("epochs", "repetitions", "batch_size", "heads_per_tap", "steps_per_execution"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    parser.prog += f" {experiment}"
+    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's initial rate")
+    parser.add_argument("--min-lr", type=float, default=1e-5, help="rate at the end")
+    parser.add_argument("--heads-per-tap", type=int, default=5)
+    if experiment == "tabular":
+        parser.add_argument("--depth", type=int, default=8)
+        parser.add_argument("--first-units", type=int, default=512)
+        parser.add_argument("--validation-fraction", type=float, default=0.1)
+        parser.add_argument(
+            "--paper-init", action="store_true", help="hidden kernels ~ N(0, 0.5), as section 4"
+        )
+    if experiment == "depth":
+        parser.add_argument("--depths", type=int, nargs="+", default=[2, 4, 6, 8, 10, 12])
+        parser.add_argument(
+            "--models",
+            nargs="+",
+            default=["plain", "ensemble"],
+            choices=["plain", "deeply_supervised", "ensemble"],
+        )
+        parser.add_argument("--filters", type=int, default=64)
+        parser.add_argument("--image-size", type=int, default=14, help="28 or 14 (2x2 mean pool)")
+        parser.add_argument("--train-size", type=int, default=2000)
+        parser.add_argument("--test-size", type=int, default=2000)
+    if experiment == "text":
+        parser.add_argument("--kind", choices=["conv1d", "lstm"], default="conv1d")
+        parser.add_argument("--units", type=int, nargs="+", default=[64, 64, 64, 64])
+        parser.add_argument("--sequence-length", type=int, default=500)
+        parser.add_argument(
+            "--vocabulary", type=int, default=20000, help="most frequent words kept"
+        )
+    args = parser.parse(argv, quick=QUICK[experiment])
+    args.experiment = experiment
+    if args.heads_per_tap < 1:
+        parser.error("--heads-per-tap must be >= 1")
     if not 0 < args.min_lr <= args.lr:
         parser.error("--min-lr must be in (0, --lr]")
-    if args.quick:
-        args.repetitions, args.epochs = 1, 2
-        if args.experiment == "depth":
-            args.depths, args.filters, args.train_size, args.test_size = [2, 4], 8, 200, 200
-        if args.experiment == "tabular":
-            args.depth, args.first_units = 4, 64
-        if args.experiment == "text":
-            args.units, args.sequence_length = [8, 8], 20
-    if args.out is None:
-        args.out = f"runs/sharing_{args.experiment}_{args.dataset}"
     return args
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     run = {"tabular": run_tabular, "depth": run_depth, "text": run_text}[args.experiment]
-    results = {"config": vars(args)} | run(args)
-    write_run_folder(out, results)
+    config = {k: v for k, v in vars(args).items() if k not in ("out", "quick")}
+    results = {"config": config} | run(args)
+    name = f"sharing_{args.experiment}_{args.dataset}"
+    tables = {"runs": results["runs"], "summary": results["summary"]}
+    write_results(args.out, name, results, tables=tables)
     if args.experiment == "depth":
         title = (
             f"{args.dataset} {args.image_size}x{args.image_size}, {args.train_size} training "
-            f"images, {args.epochs} epochs, R={args.repetitions}"
+            f"images, {args.epochs} epochs, {len(args.seeds)} seed(s)"
         )
-        plot_depth(results, out / "depth.png", title)
-    print(f"\n{args.experiment} on {args.dataset}: test accuracy % over {args.repetitions} runs")
+        plot_depth(results, args.out / f"{name}.png", title)
+    print(f"\n{args.experiment} on {args.dataset}: test accuracy % over {len(args.seeds)} runs")
     for row in results["summary"]:
         label = row["model"] + (f" depth {row['depth']}" if "depth" in row else "")
         print(f"{label:32s} {row['mean']:8.2f} ± {row['std']:.2f}")
-    print(f"results in {out}/")
+    print(f"results in {args.out}/")
     return results
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from benchmarks import saliency_speed
 from zoo_scripts import saliency_maps
+from zoo_scripts._results import read_results
 
 
 @pytest.fixture
@@ -16,12 +17,26 @@ def test_generated_run_writes_the_grid_and_finds_the_blobs(tmp_path, no_data_dir
     out = tmp_path / "run"
     results = saliency_maps.main(["--data-dir", str(tmp_path), "--n", "4", "--out", str(out)])
     assert (out / "saliency_maps.png").stat().st_size > 0
-    assert json.loads((out / "results.json").read_text())["summary"] == results["summary"]
+    assert json.loads((out / "saliency_maps.json").read_text()) == results
+    written = read_results(out / "saliency_maps_summary.csv")
+    assert [row["centre_mean"] for row in written] == [
+        row["centre_mean"] for row in results["summary"]
+    ]
+    assert len(read_results(out / "saliency_maps_runs.csv")) == 4
     assert "generated blob images" in results["source"] and "generated" in capsys.readouterr().out
     everything, grid = results["summary"]
     assert everything["count"] == 500 and grid["count"] == len(results["runs"]) == 4
     assert everything["border_mean"] == 0.0  # boundary patches sit at the minimum distance
     assert everything["centre_mean"] > everything["rest_mean"] + 0.3
+    table = saliency_maps.regions_table(results["summary"])
+    assert [row["region"] for row in table][:2] == ["central 16×16", "1-pixel border"]
+    assert table[1]["mean saliency"] == "0.000"
+
+
+def test_quick_run_draws_eight_images(tmp_path, no_data_dir_env):
+    results = saliency_maps.main(["--quick", "--out", str(tmp_path)])
+    assert len(results["runs"]) == results["summary"][1]["count"] == 8
+    assert (tmp_path / "saliency_maps.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_reads_cifar_test_images_from_the_data_dir(tmp_path, no_data_dir_env):
@@ -41,15 +56,15 @@ def test_blob_images_keep_clear_of_the_border():
 
 
 @pytest.mark.parametrize("argv", [["--n", "0"], ["--data-dir", "/no/such/folder"]])
-def test_bad_arguments_exit_with_a_message(argv, capsys):
+def test_bad_arguments_exit_with_a_message(argv, tmp_path, capsys):
     with pytest.raises(SystemExit):
-        saliency_maps.parse_args(argv)
+        saliency_maps.parse_args([*argv, "--out", str(tmp_path)])
     assert "error" in capsys.readouterr().err
 
 
 def test_speed_benchmark_runs_on_generated_images(tmp_path, no_data_dir_env, capsys):
     argv = ["--data-dir", str(tmp_path), "--n", "12", "--n96", "3", "--repeats", "2"]
-    results = saliency_speed.main(argv)
+    results = saliency_speed.main([*argv, "--out", str(tmp_path / "run")])
     assert [(r["image_size"], r["patch_size"], r["images"]) for r in results["runs"]] == [
         (32, 1, 12),
         (96, 3, 3),
