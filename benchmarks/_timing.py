@@ -1,18 +1,31 @@
-"""Shared timing helpers: interleaved single epochs, medians, machine description."""
+"""The benchmarks' shared timing: interleaved epochs and their medians, the machine, the flags.
+
+Epoch-time benchmarks train every model one epoch per round, in turn, and report the median
+epoch of each: load changes on a shared machine then hit every model alike, and the ratio
+t(model) / t(baseline) holds where absolute seconds do not.
+"""
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
 
 from mlzoo import datasets
+from zoo_scripts._args import ExperimentParser
+
+
+def timed(call: Callable[[], object]) -> float:
+    """Wall-clock seconds of `call()`."""
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -39,19 +52,20 @@ def plain_mlp(input_dim: int, hidden: int, output_dim: int) -> keras.Model:
     )
 
 
-def interleaved_medians(trainings: dict, batch_size: int, rounds: int) -> dict[str, float]:
+def interleaved_medians(trainings: Mapping[str, tuple], rounds: int,
+                        batch_size: int | None = None) -> dict[str, float]:
     """Median epoch seconds of each training, one epoch of each per round.
 
-    `trainings` maps a name to `(model, x, y, callbacks)`. Round 0 traces the
-    functions and is not timed; interleaving makes load changes on a shared
-    machine hit every training alike.
+    `trainings` maps a name to `(model, x, y, callbacks)`; `y` is None where `x` is a
+    `tf.data.Dataset`. Round 0 traces the functions and is not timed.
     """
-    times = {name: [] for name in trainings}
+    times: dict[str, list[float]] = {name: [] for name in trainings}
     for round_index in range(rounds + 1):
         for name, (model, x, y, callbacks) in trainings.items():
             timer = EpochTimer()
             model.fit(
-                x, y, epochs=1, batch_size=batch_size, verbose=0, callbacks=[*callbacks, timer]
+                x, y, epochs=1, batch_size=batch_size, shuffle=y is not None,  # a Dataset: as is
+                verbose=0, callbacks=[*callbacks, timer],
             )
             if round_index:
                 times[name].append(timer.seconds[0])
@@ -64,31 +78,69 @@ def load_flat_onehot(dataset: str, data_dir: str | None):
     return x.reshape(len(x), -1), datasets.one_hot(labels)
 
 
+def processor() -> str:
+    """CPU model: `platform.processor()`, else /proc/cpuinfo's model name, else the machine."""
+    name = platform.processor()
+    cpuinfo = Path("/proc/cpuinfo")
+    if not name and cpuinfo.is_file():
+        lines = cpuinfo.read_text().splitlines()
+        models = [line for line in lines if line.startswith("model name")]
+        name = models[0].split(":", 1)[1].strip() if models else ""
+    return name or platform.machine()
+
+
 def machine() -> str:
+    """What a timing was measured on: CPU, cores, Keras and its backend, the date."""
     return (
-        f"{platform.machine()}, {os.cpu_count()} cores, keras {keras.__version__}, "
-        f"backend {keras.backend.backend()}"
+        f"{processor()}, {os.cpu_count()} cores, keras {keras.__version__}, "
+        f"backend {keras.backend.backend()}, {time.strftime('%Y-%m-%d')}"
     )
 
 
-def benchmark_parser(description: str, out: str) -> argparse.ArgumentParser:
-    """Arguments every speed benchmark takes; a benchmark adds its own."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--dataset", default="fashion_mnist")
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--hidden", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=10, help="timed epochs per training")
-    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--quick", action="store_true", help="digits, 2 rounds: seconds")
-    parser.add_argument("--out", default=out)
+def flat(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested record as one CSV row: `{"a": {"b": 1}}` -> `{"a_b": 1}`."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, Mapping):
+            out |= flat(value, f"{prefix}{key}_")
+        elif not isinstance(value, list | tuple):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def epoch_parser(name: str, doc: str | None, **defaults) -> ExperimentParser:
+    """The flags of every epoch-time benchmark (`mlzoo bench <name>`); `defaults` overrides.
+
+    `--dataset`, `--data-dir`, `--batch-size`, `--hidden`, `--rounds` (timed epochs per
+    training), `--steps-per-execution` (one or several), `--quick`, `--out`.
+    """
+    settings = {"dataset": "fashion_mnist", "batch_size": 200, "hidden": 300, "rounds": 10}
+    settings |= defaults
+    parser = ExperimentParser(
+        name, doc, dataset=settings["dataset"], batch_size=settings["batch_size"], command="bench"
+    )
+    parser.add_argument("--hidden", type=int, default=settings["hidden"])
+    parser.add_argument("--rounds", type=int, default=settings["rounds"],
+                        help="timed epochs per training")
+    add_steps_flag(parser)
     return parser
 
 
-def prepare(args: argparse.Namespace):
-    """Apply `--quick`, load the data and start the results record: `x, y, results`."""
-    if args.quick:
-        args.dataset, args.rounds = "digits", 2
+def add_steps_flag(parser: ExperimentParser, default=(1, 32)) -> None:
+    """`--steps-per-execution N [N ...]`: the benchmark repeats at each (`args.steps_list`)."""
+    parser.add_argument("--steps-per-execution", dest="steps_list", type=_positive, nargs="+",
+                        default=list(default), help="one measurement at each")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def prepare(args) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Load the data and start the results record: `x, y, results`."""
     x, y = load_flat_onehot(args.dataset, args.data_dir)
     results = {
         "dataset": args.dataset,
@@ -99,10 +151,3 @@ def prepare(args: argparse.Namespace):
         "runs": [],
     }
     return x, y, results
-
-
-def write_json(out: str, name: str, results: dict) -> None:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(json.dumps(results, indent=2))
-    print(f"wrote {folder / name}")

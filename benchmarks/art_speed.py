@@ -6,22 +6,23 @@ Python `FuzzyART` / `SimpleARTMAP(FuzzyART)` (the reference) and its C++ `FuzzyA
 `FuzzyARTMAP`. Reported: categories, the largest weight difference and the fraction of equal
 category assignments (`predict` of the first training samples after learning) against the
 reference, fit wall time and the speed ratio (mlzoo samples/s over artlib's). Compilation (XLA,
-numba) and tracing are warmed up before the timed fits. Writes JSON to --out and prints a
-markdown table. artlib is a benchmark-only extra, not a dependency of mlzoo.
+numba) and tracing are warmed up before the timed fits. artlib is a benchmark-only extra,
+not a dependency of mlzoo.
 
-    python -m benchmarks.art_speed --data-dir ../shared/data
+    mlzoo bench art_speed --data-dir ../shared/data        # digits, letter, Fashion-MNIST 5k
+    mlzoo bench art_speed --quick                          # 256 digits, batch 64: seconds
 """
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
 
-from benchmarks._timing import machine, write_json
+from benchmarks._timing import add_steps_flag, machine, timed
 from mlzoo import datasets
 from mlzoo.models.art import FuzzyART, FuzzyARTMAP, complement_code
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._docs import markdown_table
+from zoo_scripts._results import progress, write_results
 
 DATASETS = {"digits": None, "letter": None, "fashion_mnist": 5000}  # name -> training samples
 CHECKED = 2000  # samples whose categories (and test classes) are compared: artlib's predict is slow
@@ -32,12 +33,6 @@ def load(name: str, data_dir: str | None, samples: int | None):
     (x, y), (x_test, y_test) = datasets.load(name, data_dir, scale=True)
     x, x_test = x.reshape(len(x), -1)[:samples], x_test.reshape(len(x_test), -1)[:CHECKED]
     return x, y[:samples], np.clip(x_test, 0, 1), y_test[:CHECKED]
-
-
-def timed(fit) -> float:
-    start = time.perf_counter()
-    fit()
-    return time.perf_counter() - start
 
 
 def coded(x) -> np.ndarray:
@@ -115,7 +110,7 @@ def compare(name: str, model_name: str, data: tuple, args) -> list[dict]:
 
     rows = []
     for batch_size in args.batch_sizes:
-        for spe in args.steps_per_execution:
+        for spe in args.steps_list:
             ours = mlzoo_run(make, x, y, x_test, batch_size=batch_size, steps_per_execution=spe)
             same_shape = ours["weights"].shape == python["weights"].shape
             difference = np.abs(ours["weights"] - python["weights"]).max() if same_shape else None
@@ -144,65 +139,80 @@ def compare(name: str, model_name: str, data: tuple, args) -> list[dict]:
                 row["test_accuracy"] = float((ours["test_classes"] == y_test).mean())
                 row["artlib_test_accuracy"] = float((python["test_classes"] == y_test).mean())
             rows.append(row)
-            print(table_row(row), flush=True)
     return rows
 
 
-HEADER = (
-    "| dataset (N × d) | model, ρ | batch | spe | categories: mlzoo / artlib / artlib C++ "
-    "| equal assignments | max Δw | mlzoo samples/s | artlib samples/s (Python / C++) "
-    "| speed ratio vs Python / C++ |\n|---|---|---|---|---|---|---|---|---|---|"
-)
+def runs_table(results: dict) -> list[dict]:
+    """docs/art.md: every run against artlib, one row per dataset, model, batch and spe."""
+    rows = []
+    for row in results["runs"]:
+        difference = row["max_weight_difference"]
+        python_rate = row["samples"] / row["artlib_seconds"]
+        cpp_rate = row["samples"] / row["artlib_cpp_seconds"]
+        rows.append({
+            "dataset (N × d)": f"{row['dataset']} ({row['samples']} × {row['features']})",
+            "model, ρ": f"{row['model']}, {row['vigilance']}",
+            "batch": row["batch_size"],
+            "spe": row["steps_per_execution"],
+            "categories: mlzoo / artlib / artlib C++": f"{row['categories']} / "
+            f"{row['artlib_categories']} / {row['artlib_cpp_categories']}",
+            "equal assignments": f"{row['assignments_equal']:.4f}",
+            "max Δw": "n/a" if difference is None else f"{difference:.1e}",
+            "mlzoo samples/s": f"{row['samples_per_second']:,.0f}",
+            "artlib samples/s (Python / C++)": f"{python_rate:,.0f} / {cpp_rate:,.0f}",
+            "speed ratio vs Python / C++":
+                f"{row['ratio_vs_artlib']:.2f} / {row['ratio_vs_artlib_cpp']:.2f}",
+        })
+    return rows
 
 
-def table_row(row: dict) -> str:
-    difference = row["max_weight_difference"]
-    difference = "n/a" if difference is None else f"{difference:.1e}"
-    python_rate = row["samples"] / row["artlib_seconds"]
-    cpp_rate = row["samples"] / row["artlib_cpp_seconds"]
-    return (
-        f"| {row['dataset']} ({row['samples']} × {row['features']}) | {row['model']}, "
-        f"{row['vigilance']} | {row['batch_size']} | {row['steps_per_execution']} | "
-        f"{row['categories']} / {row['artlib_categories']} / {row['artlib_cpp_categories']} | "
-        f"{row['assignments_equal']:.4f} | {difference} | {row['samples_per_second']:,.0f} | "
-        f"{python_rate:,.0f} / {cpp_rate:,.0f} | "
-        f"{row['ratio_vs_artlib']:.2f} / {row['ratio_vs_artlib_cpp']:.2f} |"
-    )
+def summary_table(results: dict) -> list[dict]:
+    """docs/benchmarks.md: categories and the range of speed ratios over batch and spe."""
+    names = {"digits": "digits", "letter": "letter", "fashion_mnist": "Fashion-MNIST"}
+    cells: dict[str, dict] = {}
+    for row in results["runs"]:
+        data = f"{names.get(row['dataset'], row['dataset'])} ({row['samples']:,} × "
+        data += f"{row['features']})"
+        line = cells.setdefault(data, {"data (N × d)": data})
+        model = f"{row['model'].replace('Fuzzy', 'Fuzzy ')}, ρ = {row['vigilance']}"
+        line[f"{model}: categories"] = f"{row['categories']:,}"
+        for key, label in (("ratio_vs_artlib", "÷ artlib Python"),
+                           ("ratio_vs_artlib_cpp", "÷ artlib C++")):
+            values = line.setdefault(f"{model}: {label}", [])
+            values.append(row[key])
+    for line in cells.values():
+        for column, value in line.items():
+            if isinstance(value, list):  # 1 decimal for ratios of Python's above 1, else 2
+                places = 1 if column.endswith("Python") and min(value) >= 1 else 2
+                line[column] = f"{min(value):.{places}f} – {max(value):.{places}f}"
+    return list(cells.values())
 
 
-def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+def main(argv=None) -> dict:
+    parser = ExperimentParser("art_speed", __doc__, dataset=list(DATASETS), command="bench")
     parser.add_argument("--vigilance", type=float, default=0.75, help="rho of Fuzzy ART")
     parser.add_argument("--artmap-vigilance", type=float, default=0.5, help="rho of Fuzzy ARTMAP")
     parser.add_argument("--choice", type=float, default=0.001, help="alpha (beta is 1)")
     parser.add_argument("--max-categories", type=int, default=2048)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
-    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
+    add_steps_flag(parser)
     parser.add_argument("--samples", type=int, default=None, help="cap on training samples")
-    parser.add_argument("--quick", action="store_true", help="256 digits, batch 64: seconds")
-    parser.add_argument("--out", default="docs/results/art")
-    return parser
-
-
-def main(argv=None) -> dict:
-    args = parser().parse_args(argv)
-    if args.quick:
-        args.datasets, args.samples, args.batch_sizes, args.max_categories = (
-            ["digits"],
-            256,
-            [64],
-            256,
-        )
-    results = {"machine": machine(), "arguments": vars(args), "runs": []}
-    print(HEADER)
-    for name in args.datasets:
-        samples = min(filter(None, (DATASETS[name], args.samples)), default=None)
-        data = load(name, args.data_dir, samples)
-        for model_name in ("FuzzyART", "FuzzyARTMAP"):
-            results["runs"] += compare(name, model_name, data, args)
-    write_json(args.out, "art_speed.json", results)
+    quick = {"dataset": ["digits"], "samples": 256, "batch_sizes": [64], "max_categories": 256}
+    args = parser.parse(argv, quick=quick)
+    unknown = set(args.dataset) - set(DATASETS)
+    if unknown:
+        parser.error(f"--dataset: {sorted(unknown)} not among {list(DATASETS)}")
+    arguments = {k: v for k, v in vars(args).items() if k != "out"}
+    results = {"machine": machine(), "arguments": arguments, "runs": []}
+    cases = [(name, model) for name in args.dataset for model in ("FuzzyART", "FuzzyARTMAP")]
+    data = {}
+    for name, model_name in progress(cases, desc="art_speed", unit="model"):
+        if name not in data:
+            samples = min(filter(None, (DATASETS[name], args.samples)), default=None)
+            data[name] = load(name, args.data_dir, samples)
+        results["runs"] += compare(name, model_name, data[name], args)
+    write_results(args.out, "art_speed", results, tables={"runs": results["runs"]})
+    print(markdown_table(runs_table(results)))
     return results
 
 

@@ -5,20 +5,21 @@ cached, batched `tf.data` pipeline with the guard on and off (`check_dataset_val
 step traced as a TensorFlow graph (the guard runs inside the step) and XLA-compiled (the guard
 runs in the input pipeline); epochs are interleaved and each figure is the median, so the ratio
 holds on a shared machine. The array checks of `fit(x, y)` run once per call and are timed
-directly.
+directly (mean of 3 calls).
 
-    python -m benchmarks.input_guard_cost --data-dir ../shared/data --out runs/bench
+    mlzoo bench input_guard_cost --data-dir ../shared/data --rounds 5
+    mlzoo bench input_guard_cost --quick                    # digits, 2 rounds: seconds
 """
 
 from __future__ import annotations
 
-import time
-
-import numpy as np
 import tensorflow as tf
 
-from benchmarks._timing import EpochTimer, benchmark_parser, prepare, write_json
+from benchmarks._timing import epoch_parser, interleaved_medians, prepare, timed
 from mlzoo import models
+from zoo_scripts._results import progress, write_results
+
+STEPS = {False: "graph (check in the step)", True: "XLA (check in the pipeline)"}
 
 
 def guard_ratio(x, y, *, hidden, batch_size, steps_per_execution, jit_compile, rounds) -> dict:
@@ -27,62 +28,53 @@ def guard_ratio(x, y, *, hidden, batch_size, steps_per_execution, jit_compile, r
     trainings = {}
     for guarded in (True, False):
         model = models.get(
-            "joint_mlp",
-            input_dim=x.shape[1],
-            hidden_units=hidden,
-            output_dim=y.shape[1],
-            rule="fixed",
-            output_activation="sigmoid",
+            "joint_mlp", input_dim=x.shape[1], hidden_units=hidden, output_dim=y.shape[1],
+            rule="fixed", output_activation="sigmoid",
         )
         model.compile(steps_per_execution=steps_per_execution, jit_compile=jit_compile)
         model.check_dataset_values = guarded
-        trainings["guarded" if guarded else "unguarded"] = model
-    times = {name: [] for name in trainings}
-    for round_index in range(rounds + 1):
-        for name, model in trainings.items():
-            timer = EpochTimer()
-            model.fit(data, epochs=1, verbose=0, callbacks=[timer])
-            if round_index:  # round 0 traces
-                times[name].append(timer.seconds[0])
-    medians = {name: float(np.median(t)) for name, t in times.items()}
+        trainings["guarded" if guarded else "unguarded"] = (model, data, None, ())
+    medians = interleaved_medians(trainings, rounds)
     return {**medians, "ratio": medians["guarded"] / medians["unguarded"]}
 
 
 def array_check_seconds(x, y) -> float:
     """Seconds of the generic array checks `fit(x, y)` runs once before training."""
     model = models.get("joint_mlp", input_dim=x.shape[1], hidden_units=8, output_dim=y.shape[1])
-    start = time.perf_counter()
-    for _ in range(3):
-        model._checked("fit", x, y)
-    return (time.perf_counter() - start) / 3
+    return timed(lambda: [model._checked("fit", x, y) for _ in range(3)]) / 3
 
 
-def main(argv=None) -> None:
-    parser = benchmark_parser(__doc__.splitlines()[0], "runs/bench")
-    args = parser.parse_args(argv)
+def guard_table(results: dict) -> list[dict]:
+    """docs/model_contract.md: guarded and unguarded epoch seconds and their ratio."""
+    return [
+        {
+            "step": run["step"],
+            "steps_per_execution": run["steps_per_execution"],
+            "guarded epoch (s)": f"{run['guarded']:.3f}",
+            "unguarded epoch (s)": f"{run['unguarded']:.3f}",
+            "ratio": f"{run['ratio']:.2f}",
+        }
+        for run in results["runs"]
+    ]
+
+
+def main(argv=None) -> dict:
+    parser = epoch_parser("input_guard_cost", __doc__)
+    args = parser.parse(argv, quick={"dataset": "digits", "rounds": 2})
     x, y, results = prepare(args)
     results["array_check_seconds"] = array_check_seconds(x, y)
     print(f"array checks of fit(x, y): {results['array_check_seconds'] * 1e3:.1f} ms per call")
-    print("| step | steps_per_execution | guarded epoch s | unguarded epoch s | ratio |")
-    print("|---|---|---|---|---|")
-    for jit_compile in (False, True):
-        for spe in args.steps_per_execution:
-            row = guard_ratio(
-                x,
-                y,
-                hidden=args.hidden,
-                batch_size=args.batch_size,
-                steps_per_execution=spe,
-                jit_compile=jit_compile,
-                rounds=args.rounds,
-            )
-            step = "XLA (guard in pipeline)" if jit_compile else "graph (guard in step)"
-            results["runs"].append({"step": step, "steps_per_execution": spe, **row})
-            print(
-                f"| {step} | {spe} | {row['guarded']:.3f} | {row['unguarded']:.3f} | "
-                f"{row['ratio']:.3f} |"
-            )
-    write_json(args.out, "input_guard_cost.json", results)
+    cases = [(jit, spe) for jit in (False, True) for spe in args.steps_list]
+    for jit_compile, spe in progress(cases, desc="input_guard_cost", unit="case"):
+        row = guard_ratio(
+            x, y, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
+            jit_compile=jit_compile, rounds=args.rounds,
+        )
+        results["runs"].append({"step": STEPS[jit_compile], "steps_per_execution": spe, **row})
+    write_results(args.out, "input_guard_cost", results, tables={"runs": results["runs"]})
+    for row in guard_table(results):
+        print(row)
+    return results
 
 
 if __name__ == "__main__":

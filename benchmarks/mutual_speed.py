@@ -1,23 +1,25 @@
 """Epoch time of the mutual MLP's positive and negative phases against a plain Keras MLP.
 
-Measured side by side in one process on the same data, shapes and optimizer; the
-epochs are interleaved (one of each training per round) and each figure is the median, so the
-ratios hold on a shared, noisy machine. Writes JSON to --out and prints a table.
+Measured side by side in one process on the same data, shapes and optimizer
+(SGD(0.2, momentum 0.9), squared error); the epochs are interleaved (one of each training
+per round) and each figure is the median, so the ratios hold on a shared, noisy machine.
 
-    python -m benchmarks.mutual_speed --data-dir ../shared/data --out runs/bench
+    mlzoo bench mutual_speed --data-dir ../shared/data      # Fashion-MNIST 60k, 784-300-10
+    mlzoo bench mutual_speed --quick                        # digits, 2 rounds: seconds
 """
 
 from __future__ import annotations
 
 import keras
 
-from benchmarks._timing import benchmark_parser, interleaved_medians, plain_mlp, prepare, write_json
+from benchmarks._timing import epoch_parser, flat, interleaved_medians, plain_mlp, prepare
 from mlzoo import build_mutual_mlp
 from mlzoo.callbacks import AlternatingDirection
 from mlzoo.losses import SquaredError
+from zoo_scripts._results import progress, write_results
 
 
-def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
+def run(x, y, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
     """Median epoch seconds of the four trainings and their ratios.
 
     `plain` is the baseline the issue names (a Sequential x -> y MLP of F's
@@ -27,32 +29,28 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
     y -> x MLP of G's shapes, is timed as its like-for-like baseline.
     """
     input_dim, output_dim = x.shape[1], y.shape[1]
-
-    def compile_(model):
+    models = {
+        "plain": plain_mlp(input_dim, hidden, output_dim),
+        "plain_transposed": plain_mlp(output_dim, hidden, input_dim),
+        "positive": build_mutual_mlp(input_dim, hidden, output_dim),
+        "negative": build_mutual_mlp(input_dim, hidden, output_dim),
+    }
+    for model in models.values():
         model.compile(
             optimizer=keras.optimizers.SGD(0.2, momentum=0.9),
             loss=SquaredError(),
             steps_per_execution=steps_per_execution,
         )
-
-    plain = plain_mlp(input_dim, hidden, output_dim)
-    compile_(plain)
-    plain_transposed = plain_mlp(output_dim, hidden, input_dim)
-    compile_(plain_transposed)
-    positive = build_mutual_mlp(input_dim, hidden, output_dim)
-    compile_(positive)
-    negative = build_mutual_mlp(input_dim, hidden, output_dim)
-    compile_(negative)
     # Batch-level alternation with a period no run reaches, started in the negative half.
     always_negative = [AlternatingDirection(period=10**6, unit="batch")]
-    negative.mutual_step.assign(10**6)
+    models["negative"].mutual_step.assign(10**6)
     trainings = {
-        "plain": (plain, x, y, ()),
-        "plain_transposed": (plain_transposed, y, x, ()),
-        "positive": (positive, x, y, ()),
-        "negative": (negative, x, y, always_negative),
+        "plain": (models["plain"], x, y, ()),
+        "plain_transposed": (models["plain_transposed"], y, x, ()),
+        "positive": (models["positive"], x, y, ()),
+        "negative": (models["negative"], x, y, always_negative),
     }
-    median = interleaved_medians(trainings, batch_size, rounds)
+    median = interleaved_medians(trainings, rounds, batch_size)
     return {
         "steps_per_execution": steps_per_execution,
         "median_epoch_seconds": median,
@@ -63,17 +61,31 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds):
     }
 
 
-def main(argv=None):
-    parser = benchmark_parser(__doc__.splitlines()[0], out="runs/mutual_speed")
-    args = parser.parse_args(argv)
+def speed_table(*files: dict) -> list[dict]:
+    """docs/benchmarks.md: the ratios of each run file (run = its place in the list), by spe."""
+    rows = []
+    for number, results in enumerate(files, 1):
+        for run in results["runs"]:
+            median = run["median_epoch_seconds"]
+            rows.append({
+                "run": number,
+                "steps_per_execution": run["steps_per_execution"],
+                "positive / plain": f"{run['positive_ratio']:.3f}",
+                "negative / plain": f"{run['negative_ratio']:.3f}",
+                "negative / plain y→x": f"{run['negative_vs_plain_transposed']:.3f}",
+                "plain y→x / plain": f"{median['plain_transposed'] / median['plain']:.3f}",
+                "plain epoch (s)": f"{median['plain']:.3f}",
+            })
+    return sorted(rows, key=lambda row: row["steps_per_execution"])
+
+
+def main(argv=None) -> dict:
+    parser = epoch_parser("mutual_speed", __doc__)
+    args = parser.parse(argv, quick={"dataset": "digits", "rounds": 2})
     x, y, results = prepare(args)
-    for spe in args.steps_per_execution:
+    for spe in progress(args.steps_list, desc="mutual_speed", unit="spe"):
         result = run(
-            x,
-            y,
-            hidden=args.hidden,
-            batch_size=args.batch_size,
-            steps_per_execution=spe,
+            x, y, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
             rounds=args.rounds,
         )
         results["runs"].append(result)
@@ -85,7 +97,8 @@ def main(argv=None):
             f"x{result['negative_vs_plain_transposed']:.3f} of the y->x plain MLP "
             f"{med['plain_transposed']:.3f}s)"
         )
-    write_json(args.out, "mutual_speed.json", results)
+    write_results(args.out, "mutual_speed", results,
+                  tables={"runs": [flat(run) for run in results["runs"]]})
     return results
 
 

@@ -8,20 +8,31 @@ stage (main layer + saliency head + auxiliary autoencoder), on the same images,
 batch and optimizer; interleaved epochs, medians, at each `steps_per_execution`.
 The thesis reports that saliency terms roughly double the training time.
 
-    python -m benchmarks.pretraining_speed --data-dir ../shared/data
+    mlzoo bench pretraining_speed --data-dir ../shared/data --images 5000 --rounds 3
+    mlzoo bench pretraining_speed --quick          # generated shapes, tiny stack: seconds
 """
 
 from __future__ import annotations
 
-import argparse
-
 import keras
 import numpy as np
 
-from benchmarks._timing import interleaved_medians, machine, write_json
+from benchmarks._timing import add_steps_flag, flat, interleaved_medians, machine
 from mlzoo.datasets import load_semi_supervised
 from mlzoo.models.autoencoders import METHODS, GreedyPretrainer, build_pretrainable_mlp
 from mlzoo.saliency import geodesic_saliency
+from zoo_scripts._args import ExperimentParser
+from zoo_scripts._results import progress, write_results
+
+STAGES = {
+    "plain_dae": "plain Keras DAE",
+    "dae": "dae (tied)",
+    "foreground": "foreground",
+    "saliency_first": "saliency_first, layer 1",
+    "saliency_all": "saliency_all, layer 1",
+    "dual_path": "dual_path, layer 1 (+ auxiliary autoencoder on the maps)",
+    "dual_path_layer_2": "dual_path, layer 2",
+}
 
 
 def baseline_autoencoder(input_shape, units: int) -> keras.Model:
@@ -61,7 +72,7 @@ def run(x, maps, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
         if name != "plain_dae":
             model.optimizer.build(model.own_variables())
         data[name] = (model, x, flat if name == "plain_dae" else maps, ())
-    median = interleaved_medians(data, batch_size, rounds)
+    median = interleaved_medians(data, rounds, batch_size)
     return {
         "steps_per_execution": steps_per_execution,
         "median_epoch_seconds": median,
@@ -70,22 +81,32 @@ def run(x, maps, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
     }
 
 
+def cost_table(*files: dict) -> list[dict]:
+    """docs/benchmarks.md: each stage's epoch / the plain DAE's, one column per file and spe."""
+    rows = []
+    for stage, label in STAGES.items():
+        row = {"stage": label}
+        for number, results in enumerate(files, 1):
+            for run in results["runs"]:
+                column = f"run {number}, spe {run['steps_per_execution']}"
+                row[column] = f"{run['ratios'][stage]:.2f}"
+                if stage == "plain_dae":
+                    row[column] += f" ({run['median_epoch_seconds'][stage]:.2f} s)"
+        rows.append(row)
+    return rows
+
+
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=None)
+    parser = ExperimentParser("pretraining_speed", __doc__, batch_size=128, command="bench")
+    parser.add_argument("--data-dir", default=None, help="folder of cifar10_small.npz")
     parser.add_argument("--images", type=int, default=10000)
     parser.add_argument("--hidden", type=int, nargs="+", default=[1000, 500, 1000])
-    parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=5, help="timed epochs per training")
-    parser.add_argument("--steps-per-execution", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--quick", action="store_true", help="generated shapes, tiny: seconds")
-    parser.add_argument("--out", default="runs/pretraining_speed")
-    args = parser.parse_args(argv)
+    add_steps_flag(parser)
+    args = parser.parse(argv, quick={"images": 256, "hidden": [16, 8, 16], "rounds": 1})
     dataset = "shapes" if args.quick else "cifar10_small"
     unlabelled, _ = load_semi_supervised(dataset, args.data_dir)
-    unlabelled = unlabelled[: 256 if args.quick else args.images]
-    if args.quick:
-        args.hidden, args.rounds = [16, 8, 16], min(args.rounds, 1)
+    unlabelled = unlabelled[: args.images]
     maps = geodesic_saliency(unlabelled)
     x = unlabelled.astype("float32") / 255
     results = {
@@ -96,19 +117,16 @@ def main(argv=None) -> dict:
         "machine": machine(),
         "runs": [],
     }
-    for spe in args.steps_per_execution:
+    for spe in progress(args.steps_list, desc="pretraining_speed", unit="spe"):
         outcome = run(
-            x,
-            maps,
-            hidden=args.hidden,
-            batch_size=args.batch_size,
-            steps_per_execution=spe,
+            x, maps, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
             rounds=args.rounds,
         )
         results["runs"].append(outcome)
         ratios = ", ".join(f"{k} {v:.2f}" for k, v in outcome["ratios"].items())
         print(f"steps_per_execution={spe}: epoch / plain DAE epoch: {ratios}")
-    write_json(args.out, "pretraining_speed.json", results)
+    write_results(args.out, "pretraining_speed", results,
+                  tables={"runs": [flat(run) for run in results["runs"]]})
     return results
 
 

@@ -92,7 +92,7 @@ class ExperimentParser(argparse.ArgumentParser):
                 "--seeds",
                 nargs="+",
                 type=seed_list,
-                default=[[s] for s in seeds],
+                default=list(seeds),
                 help="one run per seed: integers or an inclusive range low-high",
             )
         for flag, default in zip(_COUNTS, (epochs, batch_size, steps_per_execution), strict=True):
@@ -116,11 +116,13 @@ class ExperimentParser(argparse.ArgumentParser):
             unknown = set(quick) - set(vars(args))
             if unknown:
                 raise ValueError(f"quick settings for flags this parser lacks: {sorted(unknown)}")
-            quick = {k: [[s] for s in v] if k == "seeds" else v for k, v in quick.items()}
             self.set_defaults(**quick)
             args = self.parse_args(argv)
         if hasattr(args, "seeds"):
-            args.seeds = list(dict.fromkeys(s for group in args.seeds for s in group))
+            # given seeds arrive as one list per token, defaults as a flat list
+            tokens = (t if isinstance(t, list) else [t] for t in args.seeds)
+            flat = (s for token in tokens for s in token)
+            args.seeds = list(dict.fromkeys(flat))
         for flag in _COUNTS:
             if getattr(args, flag, 1) < 1:
                 self.error(f"--{flag.replace('_', '-')} must be >= 1")

@@ -7,6 +7,7 @@ pytest.importorskip("artlib")
 from benchmarks import art_speed  # noqa: E402
 
 
+@pytest.mark.slow
 def test_quick_run_matches_artlib_and_writes_its_table(tmp_path, capsys):
     results = art_speed.main(["--quick", "--out", str(tmp_path)])
     assert json.loads((tmp_path / "art_speed.json").read_text()) == results
