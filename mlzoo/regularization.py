@@ -31,9 +31,10 @@ def lecture_l2(lam: float) -> keras.regularizers.L2:
     Put it on every layer's kernel **and** bias (the lecture's Σ w_i² counts
     the thresholds too):
 
-    >>> penalty = lecture_l2(0.999)          # L2(0.001001...)
-    >>> layer = keras.layers.Dense(30, "sigmoid", kernel_regularizer=penalty,
-    ...                            bias_regularizer=penalty)
+    Examples:
+        >>> penalty = lecture_l2(0.999)          # L2(0.001001...)
+        >>> layer = keras.layers.Dense(30, "sigmoid", kernel_regularizer=penalty,
+        ...                            bias_regularizer=penalty)
 
     Args:
         lam: λ of the lecture, in (0, 1]; 1 is no regularisation.

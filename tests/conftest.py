@@ -1,33 +1,9 @@
-"""Shared test setup: two logical CPU devices, quiet TensorFlow, fixed seeds and dtype policy.
+"""Shared test fixtures: data, models, callbacks (the device split and seeds: ../conftest.py)."""
 
-The logical device split must happen before TensorFlow initialises its runtime, so it
-runs when pytest imports this file, before any test module builds a tensor.
-"""
-
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-_cpus = tf.config.list_physical_devices("CPU")
-try:
-    tf.config.set_logical_device_configuration(
-        _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
-    )
-except RuntimeError:  # the runtime was initialised already (e.g. by a plugin)
-    pass
-
-
-@pytest.fixture(autouse=True)
-def _seed_and_policy():
-    keras.utils.set_random_seed(0)
-    yield
-    keras.config.set_dtype_policy("float32")
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
 
 def make_onehot_data(n=48, input_dim=6, output_dim=3, seed=0):

@@ -9,8 +9,9 @@ import numpy as np
 def accuracy_vote_weights(accuracies, num_classes: int, power: float = 1.0) -> np.ndarray:
     """Vote weights `max(acc_j - chance, 0) ** power` (equal if every head is at chance).
 
-    >>> accuracy_vote_weights([0.9, 0.5, 0.05], num_classes=10).round(2)
-    array([0.8, 0.4, 0. ])
+    Examples:
+        >>> accuracy_vote_weights([0.9, 0.5, 0.05], num_classes=10).round(2)
+        array([0.8, 0.4, 0. ])
     """
     accuracies = np.asarray(accuracies, dtype="float64")
     chance = 1.0 / max(num_classes, 2)
@@ -36,10 +37,16 @@ class AccuracyVoteWeights(keras.callbacks.Callback):
         power: exponent of the weighting, > 0.
         batch_size: prediction batch size.
 
-    Example:
-
-    >>> model.fit(x, y, epochs=20, callbacks=[AccuracyVoteWeights((x_val, y_val))])
-    >>> model.vote.vote_weights.numpy()   # deeper, better heads weigh more
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = mlzoo.build_sharing_ensemble_mlp(64, 10, depth=2, first_units=32)
+        >>> model.compile("adam")
+        >>> history = model.fit(x[:1000], y[:1000], epochs=2, verbose=0,
+        ...                     callbacks=[AccuracyVoteWeights((x[1000:], y[1000:]))])
+        >>> weights = model.vote.vote_weights.numpy()   # one per head: 1 tap x 5 heads
+        >>> weights.shape, bool((weights > 0).all())
+        ((5,), True)
     """
 
     def __init__(self, validation_data, power: float = 1.0, batch_size: int | None = None):

@@ -29,10 +29,15 @@ class ActivationStats(keras.callbacks.Callback):
         x: a sample of model inputs (numpy), e.g. `x_train[:1000]`.
         bins: histogram bins for the entropy estimate, >= 2.
 
-    Example:
-
-    >>> model.fit(x, y, epochs=20, callbacks=[ActivationStats(x[:1000])])
-    >>> history.history["adaptive_1/entropy"]
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.01)
+        >>> model.compile("sgd", loss="mse")
+        >>> history = model.fit(x, mlzoo.datasets.one_hot(y), epochs=2, verbose=0,
+        ...                     callbacks=[ActivationStats(x[:500])])
+        >>> [name for name in history.history if name.startswith("adaptive_1/")]
+        ['adaptive_1/entropy', 'adaptive_1/saturation', 'adaptive_1/slope', 'adaptive_1/offset']
     """
 
     def __init__(self, x, bins: int = 20):

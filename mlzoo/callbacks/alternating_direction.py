@@ -24,9 +24,15 @@ class AlternatingDirection(keras.callbacks.Callback):
         period: epochs (or batches) per direction, >= 1.
         unit: "epoch" or "batch".
 
-    Example:
-
-    >>> model.fit(x, y_onehot, epochs=20, callbacks=[AlternatingDirection()])
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = mlzoo.build_mutual_mlp(64, 30, 10)
+        >>> model.compile("sgd")
+        >>> history = model.fit(x, mlzoo.datasets.one_hot(y), epochs=4, verbose=0,
+        ...                     callbacks=[AlternatingDirection()])
+        >>> history.history["negative_phase"]   # positive, negative, positive, negative
+        [0.0, 1.0, 0.0, 1.0]
     """
 
     def __init__(self, period: int = 1, unit: str = "epoch"):

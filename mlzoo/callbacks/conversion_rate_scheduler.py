@@ -28,10 +28,10 @@ class ConversionRateScheduler(keras.callbacks.Callback):
         total_epochs: the number of epochs passed to `fit` (another `epochs` in
             `fit` is an error when training begins: the schedule would be wrong).
 
-    Example:
-
-    >>> # 10 mutual epochs (5 iterations), then 90 positive epochs.
-    >>> callbacks = [AlternatingDirection(), ConversionRateScheduler(0.1, 100)]
+    Examples:
+        >>> from mlzoo.callbacks import AlternatingDirection
+        >>> # 10 mutual epochs (5 iterations), then 90 positive epochs.
+        >>> callbacks = [AlternatingDirection(), ConversionRateScheduler(0.1, 100)]
     """
 
     def __init__(self, rate: float, total_epochs: int):

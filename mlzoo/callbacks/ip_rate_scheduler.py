@@ -14,9 +14,10 @@ def linear_decay(total_epochs: int, final_fraction: float = 0.0) -> Callable[[in
 
     The rate of epoch `e` (0-based) is `r0 * (1 - (1 - final_fraction) * e / (total_epochs - 1))`.
 
-    >>> schedule = linear_decay(5)
-    >>> [round(schedule(epoch, 0.01), 4) for epoch in range(5)]
-    [0.01, 0.0075, 0.005, 0.0025, 0.0]
+    Examples:
+        >>> schedule = linear_decay(5)
+        >>> [round(schedule(epoch, 0.01), 4) for epoch in range(5)]
+        [0.01, 0.0075, 0.005, 0.0025, 0.0]
     """
     if isinstance(total_epochs, bool) or not isinstance(total_epochs, int) or total_epochs < 1:
         raise ValueError(f"`total_epochs` must be a positive integer; received {total_epochs!r}.")
@@ -50,14 +51,13 @@ class IPRateScheduler(keras.callbacks.Callback):
             e.g. `linear_decay(total_epochs)`.
         verbose: 1 prints the rate at each epoch start.
 
-    Example:
-
-    >>> import mlzoo
-    >>> from mlzoo.callbacks import IPRateScheduler, linear_decay
-    >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.01,
-    ...                              output_activation="sigmoid")
-    >>> callback = IPRateScheduler(linear_decay(total_epochs=30))
-    >>> # model.fit(x, y, epochs=30, callbacks=[callback])
+    Examples:
+        >>> import mlzoo
+        >>> from mlzoo.callbacks import IPRateScheduler, linear_decay
+        >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.01,
+        ...                              output_activation="sigmoid")
+        >>> callback = IPRateScheduler(linear_decay(total_epochs=30))
+        >>> # model.fit(x, y, epochs=30, callbacks=[callback])
     """
 
     def __init__(self, schedule: Callable[[int, float], float], verbose: int = 0):

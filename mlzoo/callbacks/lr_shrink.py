@@ -57,9 +57,9 @@ class LRShrink(keras.callbacks.Callback):
             rate when training starts (divided by the shrinks already applied
             when training resumes at a later epoch).
 
-    Example:
-
-    >>> LRShrink(2 / 3, 2 / 3, 4, total_epochs=30).learning_rates(0.2)[:22]
+    Examples:
+        >>> LRShrink(2 / 3, 2 / 3, 4, total_epochs=30).learning_rates(0.2)[18:22].round(4)
+        array([0.2   , 0.2   , 0.1333, 0.1333])
     """
 
     def __init__(

@@ -26,11 +26,16 @@ class SOMDecay(keras.callbacks.Callback):
     runs the `SOMDecay` before the other callbacks, so that `BackupAndRestore`
     restores the step counter of an interrupted run after the restart.
 
-    Example:
-
-    >>> decay = SOMDecay(total_steps=500)
-    >>> som.fit(dataset.repeat(), steps_per_epoch=100, epochs=5, callbacks=[decay])
-    >>> decay.history["sigma"]          # sigma after each of the 5 epochs
+    Examples:
+        >>> import mlzoo, tensorflow as tf
+        >>> (x, _), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> som = mlzoo.SelfOrganizingMap(5, 5, 64, x_init=x)
+        >>> dataset = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x)).batch(32)
+        >>> decay = SOMDecay(total_steps=500)
+        >>> history = som.fit(dataset.repeat(), steps_per_epoch=100, epochs=5, callbacks=[decay],
+        ...                   verbose=0)
+        >>> [round(sigma, 2) for sigma in decay.history["sigma"]]   # after each of the 5 epochs
+        [2.08, 1.73, 1.44, 1.2, 1.0]
     """
 
     def __init__(self, total_steps: int | None = None, restart: bool = True):

@@ -58,7 +58,17 @@ class Stagnation(keras.callbacks.Callback):
     not depend on the scale of the quantity. A `monitor` missing from the logs
     is a `ValueError` at the first epoch's end.
 
-    >>> model.fit(x, y, epochs=1000, callbacks=[Stagnation("loss", patience=20)])
+    Examples:
+        >>> import keras, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = keras.Sequential([keras.Input((64,)),
+        ...                           keras.layers.Dense(10, activation="softmax")])
+        >>> model.compile("adam", "sparse_categorical_crossentropy")
+        >>> stagnation = Stagnation("loss", patience=3, min_relative_change=0.05)
+        >>> history = model.fit(x, y, epochs=1000, batch_size=256, verbose=0,
+        ...                     callbacks=[stagnation])
+        >>> len(history.history["loss"]) < 1000   # stopped: the loss fell by < 5 % in 3 epochs
+        True
     """
 
     def __init__(
@@ -96,7 +106,16 @@ class TargetReached(keras.callbacks.Callback):
     `ValueError` at the first epoch's end (a misspelled name would otherwise
     never stop training).
 
-    >>> model.fit(x, y, epochs=1000, callbacks=[TargetReached("accuracy", 1.0)])
+    Examples:
+        >>> import keras, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = keras.Sequential([keras.Input((64,)),
+        ...                           keras.layers.Dense(10, activation="softmax")])
+        >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> history = model.fit(x, y, epochs=1000, batch_size=256, verbose=0,
+        ...                     callbacks=[TargetReached("accuracy", 0.9)])
+        >>> len(history.history["accuracy"]) < 1000, history.history["accuracy"][-1] >= 0.9
+        (True, True)
     """
 
     def __init__(self, monitor: str, target: float, mode: str = "max"):

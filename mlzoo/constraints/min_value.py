@@ -13,9 +13,13 @@ class MinValue(keras.constraints.Constraint):
     Keeps the slope of an adaptive activation strictly positive, so `ln a` and
     `1 / a` stay finite (Bell & Sejnowski's rule, eq. 2.10, needs `a > 0`).
 
-    Example:
-
-    >>> layer.add_weight(shape=(4,), constraint=mlzoo.constraints.MinValue(1e-3))
+    Examples:
+        >>> import keras, mlzoo
+        >>> layer = keras.layers.Layer()
+        >>> slope = layer.add_weight(shape=(3,), constraint=mlzoo.constraints.MinValue(1e-3))
+        >>> clipped = slope.constraint(keras.ops.array([-1.0, 0.0, 2.0]))
+        >>> keras.ops.convert_to_numpy(clipped).round(3).tolist()
+        [0.001, 0.001, 2.0]
     """
 
     def __init__(self, min_value: float):

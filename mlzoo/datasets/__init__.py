@@ -1,9 +1,10 @@
 """Datasets as numpy arrays: local `.npz` files, tensorflow-datasets, bundled and generated sets.
 
->>> from mlzoo import datasets
->>> (x, y), (x_test, y_test) = datasets.load("digits", scale=True)
->>> datasets.one_hot(y).shape
-(1222, 10)
+Examples:
+    >>> from mlzoo import datasets
+    >>> (x, y), (x_test, y_test) = datasets.load("digits", scale=True)
+    >>> datasets.one_hot(y).shape
+    (1222, 10)
 """
 
 from mlzoo.datasets.elman_streams import letter_stream, temporal_xor

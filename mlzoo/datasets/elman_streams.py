@@ -48,9 +48,10 @@ def temporal_xor(n_bits: int = 3000, seed: int | None = 0) -> ElmanStream:
     (unpredictable), 2 is the XOR of the two before it (predictable).
     T = n_bits - 1 pairs.
 
-    >>> stream = temporal_xor(3000)
-    >>> stream.inputs.shape, stream.positions[:4].tolist()
-    ((2999, 1), [1, 2, 0, 1])
+    Examples:
+        >>> stream = temporal_xor(3000)
+        >>> stream.inputs.shape, stream.positions[:4].tolist()
+        ((2999, 1), [1, 2, 0, 1])
     """
     n_bits = check_positive_int("n_bits", n_bits)
     if n_bits < 3:
@@ -75,9 +76,10 @@ def letter_stream(n_consonants: int = 1000, seed: int | None = 0) -> ElmanStream
     the consonant. `positions` is the target's place in its syllable
     (0 = consonant, 1-3 = vowels).
 
-    >>> stream = letter_stream(1000)
-    >>> stream.inputs.shape[1], sorted(set(stream.positions.tolist()))
-    (6, [0, 1, 2, 3])
+    Examples:
+        >>> stream = letter_stream(1000)
+        >>> stream.inputs.shape[1], sorted(set(stream.positions.tolist()))
+        (6, [0, 1, 2, 3])
     """
     n_consonants = check_positive_int("n_consonants", n_consonants)
     rng = np.random.default_rng(seed)
@@ -96,8 +98,9 @@ def stream_batches(array: np.ndarray, batch_size: int, length: int) -> np.ndarra
     every sub-stream, so with `shuffle=False` each row of the batch continues
     the previous batch's row. The tail that does not fill a chunk is dropped.
 
-    >>> stream_batches(np.arange(12), batch_size=2, length=3).tolist()
-    [[0, 1, 2], [6, 7, 8], [3, 4, 5], [9, 10, 11]]
+    Examples:
+        >>> stream_batches(np.arange(12), batch_size=2, length=3).tolist()
+        [[0, 1, 2], [6, 7, 8], [3, 4, 5], [9, 10, 11]]
     """
     batch_size = check_positive_int("batch_size", batch_size)
     length = check_positive_int("length", length)

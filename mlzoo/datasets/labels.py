@@ -13,9 +13,10 @@ def one_hot(labels: ArrayLike, num_classes: int | None = None) -> np.ndarray:
 
     A column of shape `(N, 1)` is accepted as well as `(N,)`.
 
-    >>> one_hot([0, 2])
-    array([[1., 0., 0.],
-           [0., 0., 1.]], dtype=float32)
+    Examples:
+        >>> one_hot([0, 2])
+        array([[1., 0., 0.],
+               [0., 0., 1.]], dtype=float32)
     """
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape[1] == 1:
@@ -55,8 +56,9 @@ def one_hot(labels: ArrayLike, num_classes: int | None = None) -> np.ndarray:
 def from_one_hot(y: ArrayLike) -> np.ndarray:
     """One-hot rows `(N, C)` → int64 labels.
 
-    >>> from_one_hot([[0, 1], [1, 0]])
-    array([1, 0])
+    Examples:
+        >>> from_one_hot([[0, 1], [1, 0]])
+        array([1, 0])
     """
     y = np.asarray(y)
     if y.ndim != 2:

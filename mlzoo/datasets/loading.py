@@ -21,8 +21,9 @@ _GENERATED_SIZE, _GENERATED_TRAIN, _GENERATED_SEED = 5000, 3000, 0
 def available() -> list[str]:
     """Names `load` knows without a local file (tensorflow-datasets ones need it installed).
 
-    >>> "digits" in available()
-    True
+    Examples:
+        >>> "digits" in available()
+        True
     """
     return sorted([*TFDS_NAMES, *SKLEARN_TRAIN_SIZES, *_GENERATED])
 
@@ -54,9 +55,10 @@ def load(
         NotADirectoryError: `data_dir` is not an existing folder.
         RuntimeError: a tensorflow-datasets set is not available offline.
 
-    >>> (x, y), (x_test, y_test) = load("iris", scale=True)
-    >>> x.shape, x_test.shape, x.dtype, y.dtype
-    ((90, 4), (60, 4), dtype('float32'), dtype('int64'))
+    Examples:
+        >>> (x, y), (x_test, y_test) = load("iris", scale=True)
+        >>> x.shape, x_test.shape, x.dtype, y.dtype
+        ((90, 4), (60, 4), dtype('float32'), dtype('int64'))
     """
     path = find_npz(name, data_dir)
     if path is not None:

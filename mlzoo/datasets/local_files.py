@@ -16,8 +16,9 @@ DATA_DIR_ENV = "MLZOO_DATA_DIR"
 def find_npz(name: str, data_dir: str | os.PathLike | None = None) -> Path | None:
     """`<name>.npz` in `data_dir`, else in `$MLZOO_DATA_DIR`; None when neither has it.
 
-    >>> find_npz("no_such_set") is None
-    True
+    Examples:
+        >>> find_npz("no_such_set") is None
+        True
     """
     if data_dir is not None and not Path(data_dir).is_dir():
         raise NotADirectoryError(f"data_dir={str(data_dir)!r} is not an existing folder.")

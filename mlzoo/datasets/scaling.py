@@ -32,9 +32,10 @@ def minmax_scale(
     Returns:
         The scaled float32 `x_train`, or `(x_train, x_test)` when `x_test` is given.
 
-    >>> minmax_scale(np.array([[0.0, 5.0], [2.0, 5.0]]), np.array([[4.0, 1.0]]))
-    (array([[0., 0.],
-           [1., 0.]], dtype=float32), array([[1., 0.]], dtype=float32))
+    Examples:
+        >>> minmax_scale(np.array([[0.0, 5.0], [2.0, 5.0]]), np.array([[4.0, 1.0]]))
+        (array([[0., 0.],
+               [1., 0.]], dtype=float32), array([[1., 0.]], dtype=float32))
     """
     x_train = _as_finite("x_train", x_train)
     if x_train.size == 0:

@@ -82,9 +82,10 @@ def make_shapes_labelled(n: int, seed: int = 0, size: int = 32) -> tuple[np.ndar
     position on a noisy, smoothly shaded background: a small stand-in for
     object images whose object is salient.
 
-    >>> x, y = make_shapes_labelled(10)
-    >>> x.shape, x.dtype, sorted(set(y)) <= [0, 1, 2, 3, 4]
-    ((10, 32, 32, 3), dtype('uint8'), True)
+    Examples:
+        >>> x, y = make_shapes_labelled(10)
+        >>> x.shape, x.dtype, sorted(set(y)) <= [0, 1, 2, 3, 4]
+        ((10, 32, 32, 3), dtype('uint8'), True)
     """
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:size, 0:size].astype("float32") / size

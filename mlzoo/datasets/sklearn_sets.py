@@ -20,9 +20,10 @@ SKLEARN_TRAIN_SIZES: dict[str, int | float] = {
 def load_sklearn(name: str, split_seed: int = 0) -> Split:
     """Float32 features and int64 labels of `sklearn.datasets.load_<name>`, split stratified.
 
-    >>> (x, y), (x_test, y_test) = load_sklearn("wine")
-    >>> x.shape, x_test.shape
-    ((90, 13), (88, 13))
+    Examples:
+        >>> (x, y), (x_test, y_test) = load_sklearn("wine")
+        >>> x.shape, x_test.shape
+        ((90, 13), (88, 13))
     """
     import sklearn.datasets
 

@@ -59,9 +59,10 @@ def stratified_split(
     Returns:
         `((x_train, y_train), (x_test, y_test))`.
 
-    >>> (x_tr, y_tr), (x_te, y_te) = stratified_split(np.arange(10), np.arange(10) % 2, 0.6)
-    >>> len(x_tr), len(x_te), int(y_tr.sum()), int(y_te.sum())
-    (6, 4, 3, 2)
+    Examples:
+        >>> (x_tr, y_tr), (x_te, y_te) = stratified_split(np.arange(10), np.arange(10) % 2, 0.6)
+        >>> len(x_tr), len(x_te), int(y_tr.sum()), int(y_te.sum())
+        (6, 4, 3, 2)
     """
     x, y = np.asarray(x), np.asarray(y)
     if y.ndim != 1:

@@ -14,9 +14,10 @@ def make_two_spirals(points_per_spiral: int = 97, radius: float = 6.5):
     (r_i sin a_i, r_i cos a_i); spiral 0 is its point reflection (-x, -y). Each
     spiral winds three times around the origin.
 
-    >>> x, y = make_two_spirals()
-    >>> x.shape, int(y.sum())
-    ((194, 2), 97)
+    Examples:
+        >>> x, y = make_two_spirals()
+        >>> x.shape, int(y.sum())
+        ((194, 2), 97)
     """
     n = check_positive_int("points_per_spiral", points_per_spiral)
     i = np.arange(n)

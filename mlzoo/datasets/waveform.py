@@ -24,9 +24,10 @@ def make_waveform(
     two base waves of class c. The Bayes error is about 14%. `noise_features=19`
     gives the 40-attribute "waveform with noise" set (19 extra N(0, 1) attributes).
 
-    >>> x, y = make_waveform(100, noise_features=19)
-    >>> x.shape, sorted(set(y.tolist()))
-    ((100, 40), [0, 1, 2])
+    Examples:
+        >>> x, y = make_waveform(100, noise_features=19)
+        >>> x.shape, sorted(set(y.tolist()))
+        ((100, 40), [0, 1, 2])
     """
     for name, value, minimum in (
         ("num_samples", num_samples, 1),

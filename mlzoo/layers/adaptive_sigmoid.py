@@ -38,10 +38,12 @@ class AdaptiveSigmoid(AdaptiveActivation):
         offset_initializer: initializer of `b` (default zeros).
         **kwargs: base layer arguments.
 
-    Example:
-
-    >>> x = keras.Input((64,))
-    >>> h = mlzoo.layers.AdaptiveSigmoid(rule="infomax")(keras.layers.Dense(30)(x))
+    Examples:
+        >>> import keras, mlzoo
+        >>> x = keras.Input((64,))
+        >>> h = mlzoo.layers.AdaptiveSigmoid(rule="infomax")(keras.layers.Dense(30)(x))
+        >>> h.shape
+        (None, 30)
     """
 
     rules = RULES

@@ -17,9 +17,12 @@ class AdaptiveTanh(AdaptiveActivation):
     "task", "infomax", "joint" (Triesch's rule targets a positive output and
     is offered by `AdaptiveSigmoid` only).
 
-    Example:
-
-    >>> h = mlzoo.layers.AdaptiveTanh(rule="joint", ip_rate=0.1)(keras.layers.Dense(30)(x))
+    Examples:
+        >>> import keras, mlzoo
+        >>> x = keras.Input((64,))
+        >>> h = mlzoo.layers.AdaptiveTanh(rule="joint", ip_rate=0.1)(keras.layers.Dense(30)(x))
+        >>> h.shape
+        (None, 30)
     """
 
     rules = ("fixed", "task", "infomax", "joint")

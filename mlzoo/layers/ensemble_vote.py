@@ -16,10 +16,11 @@ VOTINGS = ("soft", "hard")
 def predicted_classes(probabilities) -> np.ndarray:
     """Classes from probabilities (..., C); one-unit sigmoid outputs threshold at 0.5.
 
-    >>> predicted_classes(np.array([[0.2, 0.8], [0.9, 0.1]]))
-    array([1, 0])
-    >>> predicted_classes(np.array([[0.7], [0.3]]))
-    array([1, 0])
+    Examples:
+        >>> predicted_classes(np.array([[0.2, 0.8], [0.9, 0.1]]))
+        array([1, 0])
+        >>> predicted_classes(np.array([[0.7], [0.3]]))
+        array([1, 0])
     """
     probabilities = np.asarray(probabilities)
     if probabilities.shape[-1] == 1:
@@ -51,14 +52,13 @@ class EnsembleVote(keras.layers.Layer):
         vote_weights: one non-negative weight per head with a positive sum, or
             None for equal weights.
 
-    Example:
-
-    >>> import numpy as np
-    >>> heads = [np.array([[0.6, 0.4]]), np.array([[0.3, 0.7]]), np.array([[0.2, 0.8]])]
-    >>> EnsembleVote("hard")(heads).numpy().round(3)
-    array([[0.333, 0.667]], dtype=float32)
-    >>> EnsembleVote("soft", vote_weights=[1, 0, 0])(heads).numpy().round(3)
-    array([[0.6, 0.4]], dtype=float32)
+    Examples:
+        >>> import numpy as np
+        >>> heads = [np.array([[0.6, 0.4]]), np.array([[0.3, 0.7]]), np.array([[0.2, 0.8]])]
+        >>> EnsembleVote("hard")(heads).numpy().round(3)
+        array([[0.333, 0.667]], dtype=float32)
+        >>> EnsembleVote("soft", vote_weights=[1, 0, 0])(heads).numpy().round(3)
+        array([[0.6, 0.4]], dtype=float32)
     """
 
     def __init__(

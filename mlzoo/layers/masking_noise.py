@@ -24,13 +24,12 @@ class MaskingNoise(keras.layers.Layer):
 
     Input shape: any. Output shape: the input shape.
 
-    Example:
-
-    >>> import numpy as np, mlzoo
-    >>> layer = mlzoo.layers.MaskingNoise(0.5, seed=1)
-    >>> noisy = layer(np.ones((1, 1000)), training=True).numpy()
-    >>> sorted(set(noisy.ravel().tolist()))  # entries kept unscaled or zeroed
-    [0.0, 1.0]
+    Examples:
+        >>> import numpy as np, mlzoo
+        >>> layer = mlzoo.layers.MaskingNoise(0.5, seed=1)
+        >>> noisy = layer(np.ones((1, 1000)), training=True).numpy()
+        >>> sorted(set(noisy.ravel().tolist()))  # entries kept unscaled or zeroed
+        [0.0, 1.0]
     """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):

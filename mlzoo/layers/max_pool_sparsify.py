@@ -27,12 +27,11 @@ class MaxPoolSparsify(keras.layers.Layer):
     Input shape: `(N, H, W, C)`.
     Output shape: `(N, H, W, C)`.
 
-    Example:
-
-    >>> import numpy as np, mlzoo
-    >>> x = np.array([[1.0, 3.0], [2.0, 0.5]]).reshape(1, 2, 2, 1)
-    >>> mlzoo.layers.MaxPoolSparsify(2)(x).numpy().reshape(2, 2).tolist()
-    [[0.0, 3.0], [0.0, 0.0]]
+    Examples:
+        >>> import numpy as np, mlzoo
+        >>> x = np.array([[1.0, 3.0], [2.0, 0.5]]).reshape(1, 2, 2, 1)
+        >>> mlzoo.layers.MaxPoolSparsify(2)(x).numpy().reshape(2, 2).tolist()
+        [[0.0, 3.0], [0.0, 0.0]]
     """
 
     def __init__(self, pool_size: int | tuple[int, int] = 2, **kwargs):

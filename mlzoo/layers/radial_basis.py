@@ -32,12 +32,11 @@ class RadialBasis(keras.layers.Layer):
 
     Input shape `(N, d)`; output shape `(N, units)`.
 
-    Example:
-
-    >>> import numpy as np
-    >>> layer = RadialBasis(2, centres=np.array([[0.0, 0.0], [1.0, 1.0]]), beta=1.0)
-    >>> np.round(layer(np.array([[0.0, 0.0]], "float32")), 4)
-    array([[1.    , 0.1353]], dtype=float32)
+    Examples:
+        >>> import numpy as np
+        >>> layer = RadialBasis(2, centres=np.array([[0.0, 0.0], [1.0, 1.0]]), beta=1.0)
+        >>> np.round(layer(np.array([[0.0, 0.0]], "float32")), 4)
+        array([[1.    , 0.1353]], dtype=float32)
     """
 
     def __init__(

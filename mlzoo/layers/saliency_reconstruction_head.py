@@ -43,14 +43,13 @@ class SaliencyReconstructionHead(keras.layers.Layer):
     Input shape: `(N, ...)` for "dense" (non-batch axes known), `(N, h, w, c)` for
     "conv". Output shape: `(N,) + target_shape`.
 
-    Example:
-
-    >>> import keras, mlzoo
-    >>> x = keras.Input((16, 16, 1))
-    >>> code = keras.layers.Conv2D(8, 3, strides=2, padding="same")(x)
-    >>> saliency = mlzoo.layers.SaliencyReconstructionHead((16, 16), kind="conv")(code)
-    >>> tuple(saliency.shape)
-    (None, 16, 16)
+    Examples:
+        >>> import keras, mlzoo
+        >>> x = keras.Input((16, 16, 1))
+        >>> code = keras.layers.Conv2D(8, 3, strides=2, padding="same")(x)
+        >>> saliency = mlzoo.layers.SaliencyReconstructionHead((16, 16), kind="conv")(code)
+        >>> tuple(saliency.shape)
+        (None, 16, 16)
     """
 
     def __init__(

@@ -42,24 +42,21 @@ class TiedConv2DTranspose(TiedLayer):
         tied_to: the `keras.layers.Conv2D` whose kernel is shared (channels_last,
             dilation 1, groups 1). It must be built before this layer is built.
         activation: activation function (name or callable). Default: linear.
-        use_bias: whether this layer adds its own bias (one per output channel).
-        bias_initializer: initializer of the bias.
-        bias_regularizer: regularizer of the bias.
-        bias_constraint: constraint of the bias.
-        **kwargs: base layer arguments (`name`, `dtype`, ...).
+        **kwargs: `use_bias` (whether this layer adds its own bias, one per output
+            channel), `bias_initializer`, `bias_regularizer`, `bias_constraint`, and
+            the base layer arguments (`name`, `dtype`, ...).
 
     Input shape: `(N, h, w, tied_to.filters)`.
     Output shape: `(N, H, W, C)` where `C` is the input channel count of `tied_to`.
 
-    Example:
-
-    >>> import keras, mlzoo
-    >>> encoder = keras.layers.Conv2D(4, 3, padding="same", activation="sigmoid")
-    >>> decoder = mlzoo.layers.TiedConv2DTranspose(encoder, activation="sigmoid")
-    >>> x = keras.Input((8, 8, 3))
-    >>> model = keras.Model(x, decoder(encoder(x)))
-    >>> model.output_shape
-    (None, 8, 8, 3)
+    Examples:
+        >>> import keras, mlzoo
+        >>> encoder = keras.layers.Conv2D(4, 3, padding="same", activation="sigmoid")
+        >>> decoder = mlzoo.layers.TiedConv2DTranspose(encoder, activation="sigmoid")
+        >>> x = keras.Input((8, 8, 3))
+        >>> model = keras.Model(x, decoder(encoder(x)))
+        >>> model.output_shape
+        (None, 8, 8, 3)
     """
 
     tied_type = keras.layers.Conv2D

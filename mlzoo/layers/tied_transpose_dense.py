@@ -46,15 +46,14 @@ class TiedTransposeDense(TiedLayer):
     Input shape: `(..., tied_to.units)`.
     Output shape: `(..., d)` where `d` is the input dimension of `tied_to`.
 
-    Example:
-
-    >>> import keras, mlzoo
-    >>> encoder = keras.layers.Dense(3)
-    >>> decoder = mlzoo.layers.TiedTransposeDense(encoder, activation="sigmoid")
-    >>> x = keras.Input((5,))
-    >>> model = keras.Model(x, decoder(encoder(x)))
-    >>> decoder.kernel.shape
-    TensorShape([3, 5])
+    Examples:
+        >>> import keras, mlzoo
+        >>> encoder = keras.layers.Dense(3)
+        >>> decoder = mlzoo.layers.TiedTransposeDense(encoder, activation="sigmoid")
+        >>> x = keras.Input((5,))
+        >>> model = keras.Model(x, decoder(encoder(x)))
+        >>> decoder.kernel.shape
+        TensorShape([3, 5])
     """
 
     tied_type = keras.layers.Dense

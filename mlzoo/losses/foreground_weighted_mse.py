@@ -32,11 +32,10 @@ def foreground_weights(saliency, eps: float = 0.2):
     Returns:
         A tensor of `saliency`'s shape.
 
-    Example:
-
-    >>> import numpy as np
-    >>> foreground_weights(np.array([[0.0, 0.3]]), eps=0.2).numpy().round(2).tolist()
-    [[0.4, 1.0]]
+    Examples:
+        >>> import numpy as np
+        >>> foreground_weights(np.array([[0.0, 0.3]]), eps=0.2).numpy().round(2).tolist()
+        [[0.4, 1.0]]
     """
     eps = check_non_negative("eps", eps)
     shifted = ops.convert_to_tensor(saliency) + eps
@@ -60,11 +59,10 @@ def pack_foreground_target(images, saliency):
     Returns:
         A numpy array when both inputs are numpy-like, else a tensor, of dtype floatx.
 
-    Example:
-
-    >>> import numpy as np
-    >>> pack_foreground_target(np.zeros((2, 4, 4, 3)), np.ones((2, 4, 4))).shape
-    (2, 4, 4, 4)
+    Examples:
+        >>> import numpy as np
+        >>> pack_foreground_target(np.zeros((2, 4, 4, 3)), np.ones((2, 4, 4))).shape
+        (2, 4, 4, 4)
     """
     dtype = keras.config.floatx()
     if ops.is_tensor(images) or ops.is_tensor(saliency):
@@ -112,13 +110,12 @@ class ForegroundWeightedMSE(keras.losses.Loss):
         name: loss name.
         dtype: dtype of the loss computation (default floatx).
 
-    Example:
-
-    >>> import numpy as np
-    >>> images, saliency = np.zeros((1, 2, 2, 1)), np.array([[[1.0, 0.0], [0.0, 0.0]]])
-    >>> y_true = pack_foreground_target(images, saliency)
-    >>> round(float(ForegroundWeightedMSE(eps=0.2)(y_true, np.ones((1, 2, 2, 1)))), 4)
-    0.2708
+    Examples:
+        >>> import numpy as np
+        >>> images, saliency = np.zeros((1, 2, 2, 1)), np.array([[[1.0, 0.0], [0.0, 0.0]]])
+        >>> y_true = pack_foreground_target(images, saliency)
+        >>> round(float(ForegroundWeightedMSE(eps=0.2)(y_true, np.ones((1, 2, 2, 1)))), 4)
+        0.2708
     """
 
     def __init__(

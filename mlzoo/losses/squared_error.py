@@ -17,11 +17,10 @@ class SquaredError(keras.losses.Loss):
     (not averaged) over the last axis, so the gradient does not shrink with the
     number of outputs; the paper's learning rates assume this scale.
 
-    Example:
-
-    >>> import numpy as np
-    >>> float(SquaredError()(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])))  # .25 + .25
-    0.5
+    Examples:
+        >>> import numpy as np
+        >>> float(SquaredError()(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])))  # .25 + .25
+        0.5
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="squared_error", dtype=None):

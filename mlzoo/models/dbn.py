@@ -24,8 +24,9 @@ def build_mlp(input_dim: int, hidden_units: Sequence[int], output_dim: int | Non
     The DBN's discriminative network with Keras' default (Glorot) initial
     weights: the random-initialised baseline of the same architecture.
 
-    >>> build_mlp(784, [500, 500], 10).count_params()
-    648010
+    Examples:
+        >>> build_mlp(784, [500, 500], 10).count_params()
+        648010
     """
     input_dim = check_positive_int("input_dim", input_dim)
     widths = check_hidden_units(list(hidden_units))
@@ -64,9 +65,10 @@ def pretrain_rbms(
     probabilities of RBM l - 1 (RBM 1 on `x`, with `visible_type`; the others
     have Bernoulli visibles). Persistent chains: one per batch sample.
 
-    >>> rbms = pretrain_rbms([32, 16], np.random.default_rng(0).random((100, 64)), epochs=1)
-    >>> [rbm.get_config()["hidden"] for rbm in rbms]
-    [32, 16]
+    Examples:
+        >>> rbms = pretrain_rbms([32, 16], np.random.default_rng(0).random((100, 64)), epochs=1)
+        >>> [rbm.get_config()["hidden"] for rbm in rbms]
+        [32, 16]
     """
     widths = check_hidden_units(list(layers) if isinstance(layers, Sequence) else layers)
     epochs, batch_size = (
@@ -139,14 +141,14 @@ def pretrain(
         **kwargs: `epochs`, `batch_size`, `learning_rate`, `momentum`, `k`, `persistent`,
             `visible_type`, `steps_per_execution`, `seed`, `verbose` of `pretrain_rbms`.
 
-    Example:
-
-    >>> import mlzoo
-    >>> from mlzoo.models import dbn
-    >>> (x, y), _ = mlzoo.datasets.load("mnist", "../shared/data", scale=True)
-    >>> x = x.reshape(len(x), -1)
-    >>> model = dbn.pretrain([500, 500], x, output_dim=10, epochs=10, learning_rate=0.05)
-    >>> model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    >>> history = model.fit(x, y, epochs=20, batch_size=100)
+    Examples:
+        >>> import mlzoo
+        >>> from mlzoo.models import dbn
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)   # MNIST: 784 -> [500, 500]
+        >>> model = dbn.pretrain([32, 16], x, output_dim=10, epochs=2, learning_rate=0.05)
+        >>> [layer.name for layer in model.layers], model.count_params()
+        (['x', 'hidden_1', 'hidden_2', 'output'], 2778)
+        >>> model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> history = model.fit(x, y, epochs=2, batch_size=100, verbose=0)
     """
     return mlp_from_rbms(pretrain_rbms(layers, x, **kwargs), output_dim)

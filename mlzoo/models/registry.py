@@ -1,9 +1,10 @@
 """The model registry: every family by name (timm's `list_models` / `create_model`).
 
->>> import mlzoo
->>> "self_organizing_map" in mlzoo.models.names()
-True
->>> som = mlzoo.models.get("self_organizing_map", rows=4, cols=4, input_dim=8)
+Examples:
+    >>> import mlzoo
+    >>> "self_organizing_map" in mlzoo.models.names()
+    True
+    >>> som = mlzoo.models.get("self_organizing_map", rows=4, cols=4, input_dim=8)
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Saliency maps: geodesic saliency with background priors (Wei et al., ECCV 2012).
 
->>> from mlzoo.saliency import geodesic_saliency, saliency_tf, with_saliency
+Examples:
+    >>> from mlzoo.saliency import geodesic_saliency, saliency_tf, with_saliency
 """
 
 from mlzoo.saliency.geodesic import geodesic_saliency, saliency_tf, with_saliency

@@ -7,10 +7,11 @@ The standard formulas (IEC 61966-2-1 for sRGB, CIE 1976 for L*a*b*):
     f(t) = t ** (1/3) if t > (6/29) ** 3 else t / (3 (6/29) ** 2) + 4/29
     L = 116 f(Y) - 16,   a = 500 (f(X) - f(Y)),   b = 200 (f(Y) - f(Z))
 
->>> import numpy as np
->>> srgb_to_lab(np.array([[255, 255, 255], [255, 0, 0]], np.uint8)).round(1)
-array([[100. ,   0. ,   0. ],
-       [ 53.2,  80.1,  67.2]], dtype=float32)
+Examples:
+    >>> import numpy as np
+    >>> srgb_to_lab(np.array([[255, 255, 255], [255, 0, 0]], np.uint8)).round(1)
+    array([[100. ,   0. ,   0. ],
+           [ 53.2,  80.1,  67.2]], dtype=float32)
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ _DELTA = 6.0 / 29.0
 def srgb_to_linear(values: np.ndarray) -> np.ndarray:
     """Linear-light float32 values from sRGB: uint8 in 0..255 or floats in [0, 1].
 
-    >>> srgb_to_linear(np.array([0, 255], np.uint8))
-    array([0., 1.], dtype=float32)
+    Examples:
+        >>> srgb_to_linear(np.array([0, 255], np.uint8))
+        array([0., 1.], dtype=float32)
     """
     if values.dtype == np.uint8:
         return _LINEAR_LUT[values]
@@ -80,8 +82,9 @@ def srgb_to_lightness(grey: np.ndarray) -> np.ndarray:
 
     For R = G = B = v, Y equals the linear value of v, so L = 116 f(v_lin) - 16.
 
-    >>> srgb_to_lightness(np.array([0, 255], np.uint8))
-    array([  0., 100.], dtype=float32)
+    Examples:
+        >>> srgb_to_lightness(np.array([0, 255], np.uint8))
+        array([  0., 100.], dtype=float32)
     """
     if grey.dtype == np.uint8:
         return _LIGHTNESS_LUT[grey]

@@ -14,11 +14,12 @@ min-max normalised per image to [0, 1] and repeated back to pixels. The shortest
 exact: Bellman-Ford relaxation by directional sweeps (left→right, right→left, top→bottom,
 bottom→top), vectorised over the batch, repeated until no distance changes.
 
->>> import numpy as np
->>> images = np.zeros((1, 5, 5, 3), np.uint8)
->>> images[0, 2, 2] = 255  # one white pixel on black, touching no border
->>> geodesic_saliency(images)[0, 2]
-array([0., 0., 1., 0., 0.], dtype=float32)
+Examples:
+    >>> import numpy as np
+    >>> images = np.zeros((1, 5, 5, 3), np.uint8)
+    >>> images[0, 2, 2] = 255  # one white pixel on black, touching no border
+    >>> geodesic_saliency(images)[0, 2]
+    array([0., 0., 1., 0., 0.], dtype=float32)
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def geodesic_saliency(
     `chunk_size` images are processed at a time (default: at most 2**18 patches and 2**20
     pixels, e.g. 256 images of 32x32), which bounds the memory and keeps arrays in cache.
 
-    >>> geodesic_saliency(np.zeros((2, 96, 96, 3), np.uint8), patch_size=3).shape
-    (2, 96, 96)
+    Examples:
+        >>> geodesic_saliency(np.zeros((2, 96, 96, 3), np.uint8), patch_size=3).shape
+        (2, 96, 96)
     """
     patch_size, boundary_weight, noise_threshold = _check_params(
         patch_size, boundary_weight, noise_threshold
@@ -85,8 +87,9 @@ def saliency_tf(images, **kwargs) -> tf.Tensor:
     with static shape `(N, H, W)`. `kwargs` are `geodesic_saliency`'s; they, the dtype and the
     static shape are checked when the op is built, pixel values when it runs.
 
-    >>> saliency_tf(tf.zeros((2, 8, 8, 3), tf.uint8)).shape
-    TensorShape([2, 8, 8])
+    Examples:
+        >>> saliency_tf(tf.zeros((2, 8, 8, 3), tf.uint8)).shape
+        TensorShape([2, 8, 8])
     """
     images = tf.convert_to_tensor(images)
     options = inspect.signature(geodesic_saliency).bind(images, **kwargs)
@@ -113,9 +116,10 @@ def with_saliency(dataset: tf.data.Dataset, **kwargs) -> tf.data.Dataset:
     The elements must already be batched (`dataset.batch(n)`); `kwargs` go to
     `geodesic_saliency`. Order is kept; maps are computed in parallel (`AUTOTUNE`).
 
-    >>> ds = tf.data.Dataset.from_tensor_slices(tf.zeros((4, 8, 8, 3), tf.uint8)).batch(2)
-    >>> [s.shape for _, s in with_saliency(ds)]
-    [TensorShape([2, 8, 8]), TensorShape([2, 8, 8])]
+    Examples:
+        >>> ds = tf.data.Dataset.from_tensor_slices(tf.zeros((4, 8, 8, 3), tf.uint8)).batch(2)
+        >>> [s.shape for _, s in with_saliency(ds)]
+        [TensorShape([2, 8, 8]), TensorShape([2, 8, 8])]
     """
     spec = dataset.element_spec
     if isinstance(spec, tf.TensorSpec):

@@ -17,11 +17,15 @@ class FuzzyARTMAPHyperModel(keras_tuner.HyperModel):
     `val_accuracy`, the objective to use. A trial that needs more than
     `max_categories` categories fails with the capacity error.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     FuzzyARTMAPHyperModel(64, 10), objective="val_accuracy", max_trials=20)
-    >>> tuner.search(x, y, epochs=1, batch_size=256, validation_data=(x_val, y_val))
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     FuzzyARTMAPHyperModel(64, 10), objective="val_accuracy", max_trials=2)
+        >>> tuner.search(x[:1000], y[:1000], epochs=1, batch_size=256,
+        ...              validation_data=(x[1000:], y[1000:]), verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(self, input_dim: int, num_classes: int, max_categories: int = 1000, **kwargs):

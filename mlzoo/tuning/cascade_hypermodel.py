@@ -18,13 +18,17 @@ class CascadeCorrelationHyperModel(keras_tuner.HyperModel):
     checkpoint among them) are not forwarded into the growth, whose epochs are
     phases; re-grow with `tuner.get_best_hyperparameters()` to get the network.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     CascadeCorrelationHyperModel(2, 1, max_hidden_units=25),
-    ...     objective=keras_tuner.Objective("hidden_units", "min"), max_trials=8)
-    >>> tuner.search(x, y)
-    >>> hp = tuner.get_best_hyperparameters()[0]
+    Examples:
+        >>> import keras_tuner
+        >>> from mlzoo.datasets import make_two_spirals
+        >>> x, y = make_two_spirals()
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     CascadeCorrelationHyperModel(2, 1, max_hidden_units=1, verbose=0),
+        ...     objective=keras_tuner.Objective("hidden_units", "min"), max_trials=2)
+        >>> tuner.search(x, y, verbose=0)
+        >>> hp = tuner.get_best_hyperparameters()[0]
+        >>> sorted(hp.values)
+        ['candidate_learning_rate', 'candidates', 'output_learning_rate', 'patience']
     """
 
     def __init__(self, input_dim: int, output_dim: int, **grower_kwargs):

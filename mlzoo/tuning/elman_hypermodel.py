@@ -17,14 +17,16 @@ class ElmanNetworkHyperModel(keras_tuner.HyperModel):
     `loss` (default "mse", the squared error of Elman 1990); `build_kwargs`
     go to the network (e.g. `output_activation="softmax"`).
 
-    Example:
-
-    >>> from mlzoo.datasets.elman_streams import letter_stream
-    >>> stream = letter_stream(1000)
-    >>> x, y = stream.inputs[None], stream.targets[None]
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     ElmanNetworkHyperModel(6, 6), objective="loss", max_trials=10)
-    >>> tuner.search(x, y, epochs=100)
+    Examples:
+        >>> from mlzoo.datasets.elman_streams import letter_stream
+        >>> stream = letter_stream(1000)
+        >>> x, y = stream.inputs[None], stream.targets[None]
+        >>> import keras_tuner
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     ElmanNetworkHyperModel(6, 6), objective="loss", max_trials=2)
+        >>> tuner.search(x, y, epochs=2, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

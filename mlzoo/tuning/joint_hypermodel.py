@@ -18,12 +18,17 @@ class JointMLPHyperModel(keras_tuner.HyperModel):
     for "triesch". Compiled with SGD (momentum 0.9) and `SquaredError` (eq. 3.4)
     and an accuracy metric.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     JointMLPHyperModel(input_dim=64, output_dim=10),
-    ...     objective="val_accuracy", max_trials=20)
-    >>> tuner.search(x, y_onehot, epochs=30, validation_data=(x_val, y_val_onehot))
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> y = mlzoo.datasets.one_hot(y)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     JointMLPHyperModel(input_dim=64, output_dim=10),
+        ...     objective="val_accuracy", max_trials=2)
+        >>> tuner.search(x[:1000], y[:1000], epochs=2, validation_data=(x[1000:], y[1000:]),
+        ...              verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

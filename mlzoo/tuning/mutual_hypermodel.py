@@ -29,12 +29,17 @@ class MutualMLPHyperModel(keras_tuner.HyperModel):
         momentum: SGD momentum (the paper: 0.9).
         lr_shrink: `(scale_index, scale_lr, change_times)` of Algorithm 1, or None.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     MutualMLPHyperModel(input_dim=64, output_dim=10),
-    ...     objective="val_accuracy", max_trials=10)
-    >>> tuner.search(x, y_onehot, epochs=50, validation_data=(x_val, y_val_onehot))
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> y = mlzoo.datasets.one_hot(y)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     MutualMLPHyperModel(input_dim=64, output_dim=10),
+        ...     objective="val_accuracy", max_trials=2)
+        >>> tuner.search(x[:1000], y[:1000], epochs=2, validation_data=(x[1000:], y[1000:]),
+        ...              verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

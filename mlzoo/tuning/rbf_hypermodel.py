@@ -17,11 +17,14 @@ class RBFNetworkHyperModel(keras_tuner.HyperModel):
     scaled by the trial's `beta_scale`); compiled with Adam and sparse
     cross-entropy (integer labels) and "accuracy".
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     RBFNetworkHyperModel(64, 10, x), objective="val_accuracy", max_trials=10)
-    >>> tuner.search(x, y, epochs=30, validation_split=0.2)
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     RBFNetworkHyperModel(64, 10, x), objective="val_accuracy", max_trials=2)
+        >>> tuner.search(x, y, epochs=2, validation_split=0.2, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

@@ -20,12 +20,16 @@ class RBMHyperModel(keras_tuner.HyperModel):
     when given, else on the training data. Maximise the pseudo-log-likelihood
     (Gaussian visibles: minimise the reconstruction error).
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     RBMHyperModel(784), objective=keras_tuner.Objective("pseudo_log_likelihood", "max"),
-    ...     max_trials=10)
-    >>> tuner.search(x, epochs=5, batch_size=100, validation_data=x_val)
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, _), (x_val, _) = mlzoo.datasets.load("digits", scale=True)
+        >>> x, x_val = (x > 0.5).astype("float32"), (x_val > 0.5).astype("float32")
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     RBMHyperModel(64), objective=keras_tuner.Objective("pseudo_log_likelihood", "max"),
+        ...     max_trials=2)
+        >>> tuner.search(x, epochs=2, batch_size=100, validation_data=x_val, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

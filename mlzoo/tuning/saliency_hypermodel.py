@@ -35,12 +35,20 @@ class SaliencyPretrainingHyperModel(keras_tuner.HyperModel):
         width_choices: candidate widths (MLP units or CNN filters) per layer.
         pretrain_epochs: epochs per layer of pre-training.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     SaliencyPretrainingHyperModel((32, 32, 3), 10, x_unlabelled, maps, "dual_path"),
-    ...     objective="val_accuracy", max_trials=10)
-    >>> tuner.search(x_labelled, y_labelled, epochs=30, validation_split=0.2)
+    Examples:
+        >>> import keras_tuner
+        >>> from mlzoo.datasets import make_shapes_labelled
+        >>> from mlzoo.saliency import geodesic_saliency
+        >>> x_unlabelled, _ = make_shapes_labelled(256, seed=0)
+        >>> x_labelled, y_labelled = make_shapes_labelled(128, seed=1)
+        >>> maps = geodesic_saliency(x_unlabelled)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     SaliencyPretrainingHyperModel((32, 32, 3), 5, x_unlabelled / 255, maps, "dual_path",
+        ...                                   depth=2, width_choices=(32, 64), pretrain_epochs=1),
+        ...     objective="val_accuracy", max_trials=2)
+        >>> tuner.search(x_labelled / 255, y_labelled, epochs=2, validation_split=0.2, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

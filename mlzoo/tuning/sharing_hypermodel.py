@@ -19,8 +19,9 @@ LOSS_WEIGHTINGS = ("equal", "deeper")
 def loss_weights_for(head_taps: Sequence[int], weighting: str) -> list[float]:
     """lambda_{l,j} per head: "equal" (1 each) or "deeper" (proportional to the tap's depth).
 
-    >>> loss_weights_for([0, 0, 1, 1], "deeper")
-    [0.5, 0.5, 1.0, 1.0]
+    Examples:
+        >>> loss_weights_for([0, 0, 1, 1], "deeper")
+        [0.5, 0.5, 1.0, 1.0]
     """
     if weighting == "equal":
         return [1.0] * len(head_taps)
@@ -46,15 +47,21 @@ class SharingEnsembleHyperModel(keras_tuner.HyperModel):
         num_classes: classes.
         depth: layers of the backbone.
         width: first layer width (MLP pyramid) or filters per conv layer (CNN).
-        head_every, heads_per_tap, votings, learning_rates: the choices.
+        head_every: the choices of `head_every`.
+        heads_per_tap: the choices of `heads_per_tap`.
+        votings: the choices of the voting rule.
+        learning_rates: the choices of the learning rate.
         builder_args: further arguments of the builder (e.g. `activation`).
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     SharingEnsembleHyperModel((16,), 26),
-    ...     objective=keras_tuner.Objective("val_ensemble_accuracy", "max"), max_trials=10)
-    >>> tuner.search(x, y, epochs=20, validation_split=0.2)
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     SharingEnsembleHyperModel((64,), 10, depth=4, width=64),
+        ...     objective=keras_tuner.Objective("val_ensemble_accuracy", "max"), max_trials=2)
+        >>> tuner.search(x, y, epochs=2, validation_split=0.2, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

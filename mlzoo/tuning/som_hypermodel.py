@@ -22,12 +22,15 @@ class SelfOrganizingMapHyperModel(keras_tuner.HyperModel):
     then unit-free); the default objective minimises it. The errors are measured
     on `validation_data` when given, else on the training data.
 
-    Example:
-
-    >>> tuner = keras_tuner.RandomSearch(
-    ...     SelfOrganizingMapHyperModel(64, x), objective=keras_tuner.Objective("map_error", "min"),
-    ...     max_trials=10)
-    >>> tuner.search(x, epochs=5, batch_size=64, validation_data=x_val)
+    Examples:
+        >>> import keras_tuner, mlzoo
+        >>> (x, _), (x_val, _) = mlzoo.datasets.load("digits", scale=True)
+        >>> tuner = keras_tuner.RandomSearch(
+        ...     SelfOrganizingMapHyperModel(64, x),
+        ...     objective=keras_tuner.Objective("map_error", "min"), max_trials=2)
+        >>> tuner.search(x, epochs=2, batch_size=64, validation_data=x_val, verbose=0)
+        >>> len(tuner.oracle.trials)
+        2
     """
 
     def __init__(

@@ -3,10 +3,11 @@
 Dense and Conv2D weights as image tiles, deeper layers projected back to the input
 space, rows of originals / reconstructions / saliency maps, and a PNG writer.
 
->>> import numpy as np
->>> from mlzoo.visualization import weight_tiles
->>> weight_tiles(np.random.randn(784, 100), (28, 28)).shape  # 10 x 10 tiles
-(289, 289)
+Examples:
+    >>> import numpy as np
+    >>> from mlzoo.visualization import weight_tiles
+    >>> weight_tiles(np.random.randn(784, 100), (28, 28)).shape  # 10 x 10 tiles
+    (289, 289)
 """
 
 from mlzoo.visualization.grid import image_grid

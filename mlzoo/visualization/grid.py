@@ -49,13 +49,12 @@ def image_grid(
         uint8 array `(rows * H + (rows - 1) * border, cols * W + (cols - 1) * border)`,
         with a last axis of 3 if any row is RGB; `cols` is the longest row's length.
 
-    Example:
-
-    >>> import numpy as np
-    >>> originals = np.random.rand(8, 28, 28)
-    >>> reconstructions = np.random.rand(8, 784)  # flat decoder outputs
-    >>> image_grid([originals, reconstructions], image_shape=(28, 28)).shape
-    (57, 231)
+    Examples:
+        >>> import numpy as np
+        >>> originals = np.random.rand(8, 28, 28)
+        >>> reconstructions = np.random.rand(8, 784)  # flat decoder outputs
+        >>> image_grid([originals, reconstructions], image_shape=(28, 28)).shape
+        (57, 231)
     """
     if normalise not in _NORMALISE:
         raise ValueError(

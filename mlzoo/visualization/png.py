@@ -35,12 +35,11 @@ def save_png(array, path: str | os.PathLike, *, scale: int = 1, title: str | Non
     Returns:
         The `Path` written.
 
-    Example:
-
-    >>> import numpy as np
-    >>> from mlzoo.visualization import save_png, weight_tiles
-    >>> save_png(weight_tiles(np.random.randn(784, 64), (28, 28)), "runs/w1.png", scale=2)
-    PosixPath('runs/w1.png')
+    Examples:
+        >>> import numpy as np
+        >>> from mlzoo.visualization import save_png, weight_tiles
+        >>> save_png(weight_tiles(np.random.randn(784, 64), (28, 28)), "runs/w1.png", scale=2)
+        PosixPath('runs/w1.png')
     """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -31,15 +31,14 @@ def project_to_input(kernels: Sequence, biases: Sequence | None = None) -> np.nd
     Returns:
         float64 array `(D, units_L)`; with one kernel, a copy of `K1`.
 
-    Example:
-
-    >>> import numpy as np
-    >>> k1 = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])  # 3 inputs -> 2 units
-    >>> k2 = np.array([[1.0], [1.0]])  # 2 -> 1 unit
-    >>> project_to_input([k1, k2], biases=[np.array([0.0, 1.0])])  # K1 @ ([1, 1] - [0, 1])
-    array([[1.],
-           [0.],
-           [1.]])
+    Examples:
+        >>> import numpy as np
+        >>> k1 = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])  # 3 inputs -> 2 units
+        >>> k2 = np.array([[1.0], [1.0]])  # 2 -> 1 unit
+        >>> project_to_input([k1, k2], biases=[np.array([0.0, 1.0])])  # K1 @ ([1, 1] - [0, 1])
+        array([[1.],
+               [0.],
+               [1.]])
     """
     if isinstance(kernels, np.ndarray) or not isinstance(kernels, Sequence) or not kernels:
         raise ValueError(

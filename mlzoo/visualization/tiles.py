@@ -51,14 +51,13 @@ def weight_tiles(
         uint8 array `(rows * H + rows - 1, columns * W + columns - 1[, C])`,
         `rows = ceil(n / columns)`; the channel axis is there iff `image_shape` has one.
 
-    Example:
-
-    >>> import numpy as np
-    >>> kernel = np.array([[0.0, 1.0], [2.0, -1.0]])  # 2 inputs, 2 units
-    >>> weight_tiles(kernel, (1, 2), columns=1)  # unit 0 above unit 1, 1 black line between
-    array([[127, 255],
-           [  0,   0],
-           [255,   0]], dtype=uint8)
+    Examples:
+        >>> import numpy as np
+        >>> kernel = np.array([[0.0, 1.0], [2.0, -1.0]])  # 2 inputs, 2 units
+        >>> weight_tiles(kernel, (1, 2), columns=1)  # unit 0 above unit 1, 1 black line between
+        array([[127, 255],
+               [  0,   0],
+               [255,   0]], dtype=uint8)
     """
     weights = as_finite_array("kernel", kernel)
     shape = check_image_shape(image_shape)
@@ -116,13 +115,12 @@ def conv_kernel_tiles(
         uint8 array: `(rows * kh + rows - 1, columns * kw + columns - 1, 3)` for 3 input
         channels, else the same without the channel axis.
 
-    Example:
-
-    >>> import numpy as np
-    >>> conv_kernel_tiles(np.ones((5, 5, 3, 16))).shape  # 4 x 4 RGB tiles
-    (23, 23, 3)
-    >>> conv_kernel_tiles(np.ones((3, 3, 32, 8))).shape  # 8 rows of 32 grey tiles
-    (31, 127)
+    Examples:
+        >>> import numpy as np
+        >>> conv_kernel_tiles(np.ones((5, 5, 3, 16))).shape  # 4 x 4 RGB tiles
+        (23, 23, 3)
+        >>> conv_kernel_tiles(np.ones((3, 3, 32, 8))).shape  # 8 rows of 32 grey tiles
+        (31, 127)
     """
     weights = as_finite_array("kernel", kernel)
     if weights.ndim != 4 or 0 in weights.shape:

@@ -42,15 +42,14 @@ class ART1(ARTModel):
 
     Input shape `(N, input_dim)` of 0/1; `predict` output `(N,)` int32 categories.
 
-    Example:
-
-    >>> import numpy as np
-    >>> x = (np.random.default_rng(0).random((100, 16)) > 0.5).astype("float32")
-    >>> model = ART1(16, max_categories=100, vigilance=0.3, uncommitted_bias=2.0)
-    >>> model.compile()
-    >>> history = model.fit(x, verbose=0)
-    >>> model.predict(x, verbose=0).shape
-    (100,)
+    Examples:
+        >>> import numpy as np
+        >>> x = (np.random.default_rng(0).random((100, 16)) > 0.5).astype("float32")
+        >>> model = ART1(16, max_categories=100, vigilance=0.3, uncommitted_bias=2.0)
+        >>> model.compile()
+        >>> history = model.fit(x, verbose=0)
+        >>> model.predict(x, verbose=0).shape
+        (100,)
     """
 
     binary_input = True

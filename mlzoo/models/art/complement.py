@@ -14,9 +14,10 @@ def complement_code(x):
     Returns:
         I, shape (..., 2d), same dtype.
 
-    >>> import numpy as np
-    >>> ops.convert_to_numpy(complement_code(np.array([[0.25, 1.0]], "float32")))
-    array([[0.25, 1.  , 0.75, 0.  ]], dtype=float32)
+    Examples:
+        >>> import numpy as np
+        >>> ops.convert_to_numpy(complement_code(np.array([[0.25, 1.0]], "float32")))
+        array([[0.25, 1.  , 0.75, 0.  ]], dtype=float32)
     """
     x = ops.convert_to_tensor(x)
     return ops.concatenate([x, ops.cast(1, x.dtype) - x], axis=-1)

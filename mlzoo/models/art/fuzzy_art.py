@@ -52,14 +52,13 @@ class FuzzyART(ARTModel):
 
     Input shape `(N, input_dim)`; `predict` output `(N,)` int32 categories.
 
-    Example:
-
-    >>> import mlzoo
-    >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
-    >>> model = FuzzyART(64, max_categories=500, vigilance=0.75)
-    >>> model.compile()
-    >>> history = model.fit(x, batch_size=256, verbose=0)   # logs `loss`, `categories`
-    >>> categories = model.predict(x_test, verbose=0)       # (575,) in [0, n_categories)
+    Examples:
+        >>> import mlzoo
+        >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
+        >>> model = FuzzyART(64, max_categories=500, vigilance=0.75)
+        >>> model.compile()
+        >>> history = model.fit(x, batch_size=256, verbose=0)   # logs `loss`, `categories`
+        >>> categories = model.predict(x_test, verbose=0)       # (575,) in [0, n_categories)
     """
 
     def __init__(

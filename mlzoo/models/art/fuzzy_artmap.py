@@ -55,15 +55,14 @@ class FuzzyARTMAP(FuzzyART):
         epsilon: match-tracking increment (artlib's default, 1e-10).
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> import mlzoo
-    >>> (x, y), (x_test, y_test) = mlzoo.datasets.load("digits", scale=True)
-    >>> model = FuzzyARTMAP(64, 10, max_categories=500, vigilance=0.5)
-    >>> model.compile()
-    >>> history = model.fit(x, y, batch_size=256, validation_data=(x_test, y_test), verbose=0)
-    >>> model.predict(x_test, verbose=0).shape   # class labels
-    (575,)
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), (x_test, y_test) = mlzoo.datasets.load("digits", scale=True)
+        >>> model = FuzzyARTMAP(64, 10, max_categories=500, vigilance=0.5)
+        >>> model.compile()
+        >>> history = model.fit(x, y, batch_size=256, validation_data=(x_test, y_test), verbose=0)
+        >>> model.predict(x_test, verbose=0).shape   # class labels
+        (575,)
     """
 
     supervised = True

@@ -10,10 +10,11 @@ import keras
 def pooling_between(encoders: Sequence[keras.layers.Layer]) -> list[int]:
     """Spatial down-sampling factor from each conv encoder's output to the next one's input.
 
-    >>> from mlzoo import build_pretrainable_cnn
-    >>> model = build_pretrainable_cnn((24, 24, 3))
-    >>> pooling_between(model.encoder_layers)
-    [2, 2]
+    Examples:
+        >>> from mlzoo import build_pretrainable_cnn
+        >>> model = build_pretrainable_cnn((24, 24, 3))
+        >>> pooling_between(model.encoder_layers)
+        [2, 2]
     """
     factors = []
     for lower, upper in zip(encoders[:-1], encoders[1:], strict=True):

@@ -52,11 +52,10 @@ class PretrainableClassifier(ZooModel):
         dropout: dropout rate before the output layer, in [0, 1).
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> model = build_pretrainable_mlp((32, 32, 3), 10, hidden_units=(500, 500, 1000))
-    >>> [layer.name for layer in model.encoder_layers]
-    ['encoder_1', 'encoder_2', 'encoder_3']
+    Examples:
+        >>> model = build_pretrainable_mlp((32, 32, 3), 10, hidden_units=(500, 500, 1000))
+        >>> [layer.name for layer in model.encoder_layers]
+        ['encoder_1', 'encoder_2', 'encoder_3']
     """
 
     def __init__(
@@ -160,9 +159,10 @@ def build_pretrainable_mlp(
 
     The thesis's sizes: small 3072-500-500-1000-10, medium 3072-2000-1000-2000-10.
 
-    >>> model = build_pretrainable_mlp((32, 32, 3), 10)
-    >>> model.count_params()
-    2293510
+    Examples:
+        >>> model = build_pretrainable_mlp((32, 32, 3), 10)
+        >>> model.count_params()
+        2298010
     """
     return PretrainableClassifier(
         input_shape,
@@ -189,9 +189,10 @@ def build_pretrainable_cnn(
 ) -> PretrainableClassifier:
     """Convolutional classifier of section 3.4.1: [conv 5x5x32 -> pool 2] x 3 -> 64 -> softmax.
 
-    >>> model = build_pretrainable_cnn()
-    >>> [layer.name for layer in model.encoder_layers]
-    ['encoder_1', 'encoder_2', 'encoder_3']
+    Examples:
+        >>> model = build_pretrainable_cnn()
+        >>> [layer.name for layer in model.encoder_layers]
+        ['encoder_1', 'encoder_2', 'encoder_3']
     """
     return PretrainableClassifier(
         input_shape,

@@ -45,8 +45,9 @@ def stage_plans(
       2-28; the thesis: lambda = 1, decay 0.1); the auxiliary stack trains
       on the maps alongside, one layer per stage (the top one is never a target).
 
-    >>> [p.saliency_weight for p in stage_plans("dual_path", 3)]
-    [1.0, 0.9, 0.8]
+    Examples:
+        >>> [p.saliency_weight for p in stage_plans("dual_path", 3)]
+        [1.0, 0.9, 0.8]
     """
     check_choice("method", method, METHODS)
     num_layers = check_positive_int("num_layers", num_layers)

@@ -79,15 +79,20 @@ class GreedyPretrainer:
     reconstructions and saliency reconstructions), `auxiliary_stack` (dual-path)
     and `history` (one `History.history` dict per stage).
 
-    Example:
-
-    >>> from mlzoo import GreedyPretrainer, build_pretrainable_mlp
-    >>> from mlzoo.saliency import geodesic_saliency
-    >>> model = build_pretrainable_mlp((32, 32, 3), 10, hidden_units=(500, 500, 1000))
-    >>> maps = geodesic_saliency(x_unlabelled)          # (N, 32, 32), uint8 images in
-    >>> GreedyPretrainer("dual_path", epochs=10).pretrain(model, x_unlabelled / 255, maps)
-    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    >>> model.fit(x_labelled / 255, y_labelled, epochs=30)
+    Examples:
+        >>> from mlzoo import GreedyPretrainer, build_pretrainable_mlp
+        >>> from mlzoo.datasets import make_shapes_labelled
+        >>> from mlzoo.saliency import geodesic_saliency
+        >>> x_unlabelled, _ = make_shapes_labelled(256, seed=0)      # uint8 images, 5 classes
+        >>> x_labelled, y_labelled = make_shapes_labelled(128, seed=1)
+        >>> model = build_pretrainable_mlp((32, 32, 3), 5, hidden_units=(64, 32))
+        >>> maps = geodesic_saliency(x_unlabelled)                   # (N, 32, 32), uint8 images in
+        >>> histories = GreedyPretrainer("dual_path", epochs=2, verbose=0).pretrain(
+        ...     model, x_unlabelled / 255, maps)
+        >>> [len(history["loss"]) for history in histories]          # one per layer, per epoch
+        [2, 2]
+        >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> history = model.fit(x_labelled / 255, y_labelled, epochs=2, verbose=0)
     """
 
     def __init__(

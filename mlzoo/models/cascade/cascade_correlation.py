@@ -66,7 +66,8 @@ class CascadeCorrelation(ZooModel):
     `to_functional()` returns the grown net as a plain functional `keras.Model`.
 
     Args:
-        input_dim, output_dim: sizes.
+        input_dim: input size.
+        output_dim: output size.
         output_activation: "sigmoid" (independent binary outputs, binary
             cross-entropy), "softmax" (classes, categorical cross-entropy; integer
             or one-hot labels) or "linear" (squared error). With these canonical
@@ -77,22 +78,26 @@ class CascadeCorrelation(ZooModel):
         target_accuracy: stop once training accuracy reaches it (None: never;
             ignored for "linear").
         target_loss: stop once the training loss is at or below it (None: never).
-        output_epochs, candidate_epochs: epoch cap of each phase.
-        patience, min_relative_change: the stagnation rule of both phases.
-        output_learning_rate, candidate_learning_rate: Adam rates of the phases.
+        output_epochs: epoch cap of the output phase.
+        candidate_epochs: epoch cap of the candidate phase.
+        patience: the stagnation rule of both phases: epochs without a relative
+            change of at least `min_relative_change`.
+        min_relative_change: the relative loss change that counts as progress.
+        output_learning_rate: Adam rate of the output phase.
+        candidate_learning_rate: Adam rate of the candidate phase.
         seed: seed of the output weights and of every candidate pool (None: drawn
             from NumPy's global generator and kept in the weights).
         verbose: 1 prints a line per installed unit.
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> from mlzoo.datasets import make_two_spirals
-    >>> x, y = make_two_spirals()
-    >>> cascor = CascadeCorrelation(2, 1, max_hidden_units=25)
-    >>> history = cascor.fit(x, y)                    # grows until 100 % or 25 units
-    >>> cascor.hidden_units, cascor.predict(x, verbose=0).shape
-    >>> cascor.to_functional().save("spirals.keras")  # plain Dense + Concatenate layers
+    Examples:
+        >>> from mlzoo.datasets import make_two_spirals
+        >>> x, y = make_two_spirals()
+        >>> cascor = CascadeCorrelation(2, 1, max_hidden_units=3, verbose=0)
+        >>> history = cascor.fit(x, y)                    # grows until 100 % or 3 units
+        >>> cascor.hidden_units, cascor.predict(x, verbose=0).shape
+        (3, (194, 1))
+        >>> cascor.to_functional().save("spirals.keras")  # plain Dense + Concatenate layers
     """
 
     uses_optimizer = False

@@ -45,15 +45,14 @@ class ElmanNetwork(ZooModel):
             None (default) takes sequences of any length.
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> from mlzoo.datasets.elman_streams import temporal_xor
-    >>> stream = temporal_xor(3000)
-    >>> model = build_elman_network(1, 2, 1)
-    >>> model.compile(keras.optimizers.Adam(0.05), "mse")
-    >>> history = model.fit(stream.inputs[None], stream.targets[None], epochs=5, verbose=0)
-    >>> model.predict(stream.inputs[None], verbose=0).shape
-    (1, 2999, 1)
+    Examples:
+        >>> from mlzoo.datasets.elman_streams import temporal_xor
+        >>> stream = temporal_xor(3000)
+        >>> model = build_elman_network(1, 2, 1)
+        >>> model.compile(keras.optimizers.Adam(0.05), "mse")
+        >>> history = model.fit(stream.inputs[None], stream.targets[None], epochs=5, verbose=0)
+        >>> model.predict(stream.inputs[None], verbose=0).shape
+        (1, 2999, 1)
     """
 
     def __init__(
@@ -207,9 +206,10 @@ def build_elman_network(
 ) -> ElmanNetwork:
     """An `ElmanNetwork`: input_dim - hidden_units (+ as many context units) - output_dim.
 
-    >>> model = build_elman_network(6, 20, 6)            # Elman's letter-prediction network
-    >>> model.output_shape
-    (None, None, 6)
-    >>> streaming = build_elman_network(6, 20, 6, stateful=True, batch_size=1)  # chunk by chunk
+    Examples:
+        >>> model = build_elman_network(6, 20, 6)            # Elman's letter-prediction network
+        >>> model.output_shape
+        (None, None, 6)
+        >>> streaming = build_elman_network(6, 20, 6, stateful=True, batch_size=1)  # chunk by chunk
     """
     return ElmanNetwork(input_dim, hidden_units, output_dim, **kwargs)

@@ -48,11 +48,15 @@ class JointMLP(ZooModel):
         kernel_initializer: initializer of the Dense kernels.
         **kwargs: `keras.Model` arguments (`name`, ...).
 
-    Example:
-
-    >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.1)
-    >>> model.compile(optimizer=keras.optimizers.SGD(0.5), loss=mlzoo.losses.SquaredError())
-    >>> model.fit(x, y_onehot, epochs=20, callbacks=[mlzoo.callbacks.ActivationStats(x[:500])])
+    Examples:
+        >>> import keras, mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = mlzoo.build_joint_mlp(64, 30, 10, rule="infomax", ip_rate=0.1)
+        >>> model.compile(optimizer=keras.optimizers.SGD(0.5), loss=mlzoo.losses.SquaredError())
+        >>> history = model.fit(x, mlzoo.datasets.one_hot(y), epochs=3, verbose=0,
+        ...                     callbacks=[mlzoo.callbacks.ActivationStats(x[:500])])
+        >>> [name for name in history.history if name.endswith("/slope")]
+        ['adaptive_1/slope', 'adaptive_output/slope']
     """
 
     def __init__(

@@ -87,18 +87,17 @@ class MutualMLP(ZooModel):
         kernel_initializer: initializer of the shared kernels.
         **kwargs: `keras.Model` arguments (`name`, `trainable`).
 
-    Example:
-
-    >>> import keras, numpy as np
-    >>> from mlzoo import build_mutual_mlp
-    >>> from mlzoo.callbacks import AlternatingDirection
-    >>> model = build_mutual_mlp(input_dim=4, hidden_units=8, output_dim=3)
-    >>> model.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.9))
-    >>> x = np.random.rand(30, 4).astype("float32")
-    >>> y = np.eye(3, dtype="float32")[np.arange(30) % 3]
-    >>> history = model.fit(x, y, epochs=2, callbacks=[AlternatingDirection()], verbose=0)
-    >>> model.reconstruct(np.eye(3, dtype="float32")).shape   # G(y): class prototypes
-    (3, 4)
+    Examples:
+        >>> import keras, numpy as np
+        >>> from mlzoo import build_mutual_mlp
+        >>> from mlzoo.callbacks import AlternatingDirection
+        >>> model = build_mutual_mlp(input_dim=4, hidden_units=8, output_dim=3)
+        >>> model.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.9))
+        >>> x = np.random.rand(30, 4).astype("float32")
+        >>> y = np.eye(3, dtype="float32")[np.arange(30) % 3]
+        >>> history = model.fit(x, y, epochs=2, callbacks=[AlternatingDirection()], verbose=0)
+        >>> model.reconstruct(np.eye(3, dtype="float32")).shape   # G(y): class prototypes
+        (3, 4)
     """
 
     compile_extras = ("negative_loss",)

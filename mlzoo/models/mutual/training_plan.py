@@ -62,12 +62,12 @@ def training_plan(mode: str, K: int, rate: float = 0.05) -> TrainingPlan:
         K: iterations of standard positive training, >= 1.
         rate: the conversion rate ε of EPT-ML (at most 0.5) and EIT-ML, in [0, 1].
 
-    Example:
-
-    >>> plan = training_plan("EPT-ML", K=1000, rate=0.05)   # the paper's MNIST run
-    >>> plan.mutual_iterations, plan.positive_iterations, plan.epochs
-    (50, 900, 1000)
-    >>> model.fit(x, y, epochs=plan.epochs, callbacks=plan.callbacks)
+    Examples:
+        >>> plan = training_plan("EPT-ML", K=1000, rate=0.05)   # the paper's MNIST run
+        >>> plan.mutual_iterations, plan.positive_iterations, plan.epochs
+        (50, 900, 1000)
+        >>> [type(callback).__name__ for callback in plan.callbacks]   # for fit(epochs=plan.epochs)
+        ['AlternatingDirection', 'ConversionRateScheduler']
     """
     name = str(mode).upper()
     name = _ALIASES.get(name, name)

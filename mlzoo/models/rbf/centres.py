@@ -15,9 +15,10 @@ def init_centres(x, units: int, method: str = "kmeans", seed: int | None = 0) ->
     "kmeans": the k-means cluster centres (scikit-learn, k-means++ start);
     "sample": `units` distinct training samples drawn at random.
 
-    >>> x = np.random.default_rng(0).random((100, 3))
-    >>> init_centres(x, 5).shape
-    (5, 3)
+    Examples:
+        >>> x = np.random.default_rng(0).random((100, 3))
+        >>> init_centres(x, 5).shape
+        (5, 3)
     """
     units = check_positive_int("units", units)
     values = np.asarray(x)
@@ -45,8 +46,9 @@ def width_heuristic(centres) -> np.ndarray:
     Each Gaussian then reaches its nearest neighbour at exp(-1/2). One centre:
     sigma = 1.
 
-    >>> width_heuristic(np.array([[0.0], [1.0], [3.0]]))
-    array([0.5  , 0.5  , 0.125], dtype=float32)
+    Examples:
+        >>> width_heuristic(np.array([[0.0], [1.0], [3.0]]))
+        array([0.5  , 0.5  , 0.125], dtype=float32)
     """
     c = check_values("centres", centres).astype("float64")
     if c.ndim != 2 or not c.size:

@@ -42,17 +42,17 @@ class RBFNetwork(ZooModel):
         beta: initial width when `x_init` is None.
         beta_scale: multiplies the heuristic widths (> 1: narrower Gaussians).
         output_activation: "softmax" (classification, default) or e.g. None.
-        trainable_centres, trainable_beta: freeze step 1's result if False.
+        trainable_centres: False freezes step 1's centres.
+        trainable_beta: False freezes step 1's widths.
         seed: seed of step 1.
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> import mlzoo
-    >>> from mlzoo import build_rbf_network
-    >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
-    >>> model = build_rbf_network(64, 60, 10, x_init=x)
-    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    Examples:
+        >>> import mlzoo
+        >>> from mlzoo import build_rbf_network
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> model = build_rbf_network(64, 60, 10, x_init=x)
+        >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     """
 
     config_exclude = ("x_init",)  # step 1's data: the centres and widths are weights
@@ -139,9 +139,10 @@ def build_rbf_network(
 ) -> RBFNetwork:
     """An `RBFNetwork`; with `x_init`, centres by k-means on it and nearest-centre widths.
 
-    >>> import numpy as np
-    >>> model = build_rbf_network(2, 4, 3, x_init=np.random.default_rng(0).random((50, 2)))
-    >>> model.get_layer("radial_basis").centres.shape
-    (4, 2)
+    Examples:
+        >>> import numpy as np
+        >>> model = build_rbf_network(2, 4, 3, x_init=np.random.default_rng(0).random((50, 2)))
+        >>> tuple(model.get_layer("radial_basis").centres.shape)
+        (4, 2)
     """
     return RBFNetwork(input_dim, units, output_dim, x_init=x_init, **kwargs)

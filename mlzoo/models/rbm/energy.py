@@ -65,7 +65,9 @@ def pseudo_log_likelihood(v, flipped, kernel, visible_bias, hidden_bias, hidden_
     Args:
         v: visible batch (N, D), Bernoulli visibles.
         flipped: int (N,) index of the unit flipped in each row.
-        kernel, visible_bias, hidden_bias: W (D, H), b (D,), c (H,).
+        kernel: W (D, H).
+        visible_bias: b (D,).
+        hidden_bias: c (H,).
         hidden_input: c + v W if already at hand.
     """
     if hidden_input is None:

@@ -101,16 +101,15 @@ class RBM(ZooModel):
             from numpy's global generator, then stored in the config).
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> import keras, mlzoo
-    >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
-    >>> x, x_test = (x > 0.5).astype("float32"), (x_test > 0.5).astype("float32")
-    >>> rbm = mlzoo.RBM(64, 100, persistent=True, persistent_chains=10, seed=0)
-    >>> rbm.compile(optimizer=keras.optimizers.SGD(0.06))
-    >>> history = rbm.fit(x, epochs=20, batch_size=10, verbose=0)
-    >>> features = rbm.transform(x_test)                 # (575, 100) P(h = 1 | v)
-    >>> fantasies = rbm.sample(16, gibbs_steps=1000)      # (16, 64) E[v | h]
+    Examples:
+        >>> import keras, mlzoo
+        >>> (x, _), (x_test, _) = mlzoo.datasets.load("digits", scale=True)
+        >>> x, x_test = (x > 0.5).astype("float32"), (x_test > 0.5).astype("float32")
+        >>> rbm = mlzoo.RBM(64, 100, persistent=True, persistent_chains=10, seed=0)
+        >>> rbm.compile(optimizer=keras.optimizers.SGD(0.06))
+        >>> history = rbm.fit(x, epochs=20, batch_size=10, verbose=0)
+        >>> features = rbm.transform(x_test)                 # (575, 100) P(h = 1 | v)
+        >>> fantasies = rbm.sample(16, gibbs_steps=1000)      # (16, 64) E[v | h]
     """
 
     uses_loss = False

@@ -42,10 +42,11 @@ def normalised_activation(h, index: int, activation: str, batch_norm: bool, mome
 def tap_positions(depth: int, head_every: int) -> list[int]:
     """0-based indices of the layers that carry heads: every `head_every`-th, and the last.
 
-    >>> tap_positions(8, 2)
-    [1, 3, 5, 7]
-    >>> tap_positions(5, 2)
-    [1, 3, 4]
+    Examples:
+        >>> tap_positions(8, 2)
+        [1, 3, 5, 7]
+        >>> tap_positions(5, 2)
+        [1, 3, 4]
     """
     head_every = check_positive_int("head_every", head_every)
     positions = list(range(head_every - 1, depth, head_every))

@@ -51,18 +51,17 @@ def attach_sharing_ensemble(
     Returns:
         A `SharingEnsemble` (compile and `fit` it like any Keras model).
 
-    Example:
-
-    >>> import keras
-    >>> from mlzoo.models.sharing import attach_sharing_ensemble
-    >>> inputs = keras.Input((16,))
-    >>> h1 = keras.layers.Dense(64, activation="relu", name="h1")(inputs)
-    >>> h2 = keras.layers.Dense(32, activation="relu", name="h2")(h1)
-    >>> backbone = keras.Model(inputs, keras.layers.Dense(26, activation="softmax")(h2))
-    >>> model = attach_sharing_ensemble(backbone, ["h1", "h2"], num_classes=26)
-    >>> model.num_heads
-    10
-    >>> model.compile("adam")   # default loss: cross-entropy on every head
+    Examples:
+        >>> import keras
+        >>> from mlzoo.models.sharing import attach_sharing_ensemble
+        >>> inputs = keras.Input((16,))
+        >>> h1 = keras.layers.Dense(64, activation="relu", name="h1")(inputs)
+        >>> h2 = keras.layers.Dense(32, activation="relu", name="h2")(h1)
+        >>> backbone = keras.Model(inputs, keras.layers.Dense(26, activation="softmax")(h2))
+        >>> model = attach_sharing_ensemble(backbone, ["h1", "h2"], num_classes=26)
+        >>> model.num_heads
+        10
+        >>> model.compile("adam")   # default loss: cross-entropy on every head
     """
     if not isinstance(backbone, keras.Model) or not getattr(backbone, "inputs", None):
         raise ValueError(

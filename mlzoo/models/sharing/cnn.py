@@ -50,8 +50,8 @@ def build_sharing_ensemble_cnn(
         filters: filters per conv layer (its length is the depth).
         strides: stride per layer; default Table 2's pattern (1, 2, 1, 2, ...).
         kernel_size: square kernel size (the paper: 3).
-        head_every, heads_per_tap: taps every `head_every` layers (and the
-            last), `heads_per_tap` heads each.
+        head_every: taps every `head_every` layers (and the last).
+        heads_per_tap: heads per tapped layer.
         activation: "leaky_relu" or any Keras activation name.
         batch_norm: BN after each convolution.
         batch_norm_momentum: momentum of BN's moving statistics, in [0, 1)
@@ -61,11 +61,10 @@ def build_sharing_ensemble_cnn(
         name: model name.
         **head_args: `attach_sharing_ensemble` options.
 
-    Example:
-
-    >>> model = build_sharing_ensemble_cnn((28, 28), 10, filters=[16] * 4, strides=[1, 2] * 2)
-    >>> model.num_heads
-    10
+    Examples:
+        >>> model = build_sharing_ensemble_cnn((28, 28), 10, filters=[16] * 4, strides=[1, 2] * 2)
+        >>> model.num_heads
+        10
     """
     shape = tuple(input_shape)
     if len(shape) not in (2, 3) or any(

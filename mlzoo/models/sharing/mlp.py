@@ -21,8 +21,9 @@ from mlzoo.models.sharing.sharing_ensemble import SharingEnsemble
 def pyramid_widths(first_units: int, depth: int, min_units: int = 8) -> list[int]:
     """Layer widths shrinking by sqrt(2) per layer (the paper's pyramid), at least `min_units`.
 
-    >>> pyramid_widths(1024, 8)
-    [1024, 724, 512, 362, 256, 181, 128, 91]
+    Examples:
+        >>> pyramid_widths(1024, 8)
+        [1024, 724, 512, 362, 256, 181, 128, 91]
     """
     first_units = check_positive_int("first_units", first_units)
     depth = check_positive_int("depth", depth)
@@ -56,7 +57,8 @@ def build_sharing_ensemble_mlp(
         input_dim: width of x.
         num_classes: classes (1: one sigmoid unit for binary tasks).
         hidden_units: explicit widths; default `pyramid_widths(first_units, depth)`.
-        depth, first_units: the pyramid, used when `hidden_units` is None.
+        depth: layers of the pyramid, used when `hidden_units` is None.
+        first_units: width of the pyramid's first layer, used when `hidden_units` is None.
         head_every: heads on every `head_every`-th layer and on the last.
         heads_per_tap: independent heads per tapped layer.
         activation: "leaky_relu" (the paper) or any Keras activation name.
@@ -72,12 +74,11 @@ def build_sharing_ensemble_mlp(
         **head_args: `attach_sharing_ensemble` options (`head_hidden_units`,
             `loss_weights`, `voting`, `vote_weights`).
 
-    Example:
-
-    >>> model = build_sharing_ensemble_mlp(16, 26, depth=6, first_units=256)
-    >>> model.compile("adam", metrics=["accuracy"])
-    >>> model.num_heads
-    15
+    Examples:
+        >>> model = build_sharing_ensemble_mlp(16, 26, depth=6, first_units=256)
+        >>> model.compile("adam", metrics=["accuracy"])
+        >>> model.num_heads
+        15
     """
     input_dim = check_positive_int("input_dim", input_dim)
     widths = (

@@ -50,23 +50,24 @@ def build_sharing_ensemble_rnn(
     Args:
         num_classes: classes (1: one sigmoid unit, e.g. IMDB sentiment).
         input_shape: (time, features), for sequences of vectors.
-        vocab_size, sequence_length: for token-id sequences (text).
+        vocab_size: token vocabulary, for token-id sequences (text).
+        sequence_length: tokens per sequence, for token-id sequences.
         kind: "lstm" or "conv1d".
         units: units (LSTM) or filters (conv1d) per layer.
         embedding_dim: width of the token embedding.
-        head_every, heads_per_tap: tap spacing and heads per tap.
+        head_every: tap spacing.
+        heads_per_tap: heads per tap.
         activation: activation of the conv layers.
         batch_norm_momentum: momentum of the conv layers' BN, in [0, 1)
             (default 0.9: settles within a few dozen steps).
         name: model name (default "sharing_ensemble_<kind>").
         **head_args: `attach_sharing_ensemble` options.
 
-    Example:
-
-    >>> model = build_sharing_ensemble_rnn(1, vocab_size=5000, sequence_length=200,
-    ...                                    kind="conv1d", units=[64, 64, 64])
-    >>> model.num_heads
-    15
+    Examples:
+        >>> model = build_sharing_ensemble_rnn(1, vocab_size=5000, sequence_length=200,
+        ...                                    kind="conv1d", units=[64, 64, 64])
+        >>> model.num_heads
+        15
     """
     if kind not in KINDS:
         raise ValueError(f"`kind` must be 'lstm' or 'conv1d'; received kind={kind!r}.")

@@ -53,15 +53,14 @@ class SharingEnsemble(ZooModel):
             lower heads only train).
         **kwargs: `keras.Model` arguments (`name`, ...).
 
-    Example:
-
-    >>> import mlzoo
-    >>> (x, y), (x_test, y_test) = mlzoo.datasets.load("digits", scale=True)
-    >>> model = mlzoo.build_sharing_ensemble_mlp(64, 10, depth=4, first_units=128)
-    >>> model.compile("adam", metrics=["accuracy"])
-    >>> history = model.fit(x, y, epochs=20, verbose=0)   # logs loss, ensemble_accuracy
-    >>> model.predict(x_test).shape, model.predict_heads(x_test).shape
-    ((575, 10), (10, 575, 10))
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), (x_test, y_test) = mlzoo.datasets.load("digits", scale=True)
+        >>> model = mlzoo.build_sharing_ensemble_mlp(64, 10, depth=4, first_units=128)
+        >>> model.compile("adam", metrics=["accuracy"])
+        >>> history = model.fit(x, y, epochs=3, verbose=0)   # logs loss, ensemble_accuracy
+        >>> model.predict(x_test, verbose=0).shape, model.predict_heads(x_test, verbose=0).shape
+        ((575, 10), (10, 575, 10))
     """
 
     def __init__(

@@ -52,27 +52,29 @@ class SelfOrganizingMap(ZooModel):
     batch gives the single-device update.
 
     Args:
-        rows, cols: grid size.
+        rows: grid rows.
+        cols: grid columns.
         input_dim: d.
         sigma: initial neighbourhood radius in grid steps (default max(rows, cols) / 2).
         learning_rate: initial eta in (0, 1].
         decay: "exponential" (default), "linear", "asymptotic" (MiniSom's) or "constant".
-        sigma_end, learning_rate_end: final values for "linear" / "exponential", at most
-            the initial ones (default: 1.0 and 0.01, or the initial value if smaller).
+        sigma_end: final sigma for "linear" / "exponential", at most the initial one
+            (default: 1.0, or the initial value if smaller).
+        learning_rate_end: final eta for "linear" / "exponential", at most the initial
+            one (default: 0.01, or the initial value if smaller).
         x_init: data (N, d) to initialise the weights from (`init`); without it the
             weights start uniform in [0, 1]. Not part of the config (the saved weights are).
         init: "pca", "sample" or "random" (see `init_codebook`).
         seed: seed of the initialisation.
         **kwargs: `keras.Model` arguments (`name`).
 
-    Example:
-
-    >>> import mlzoo
-    >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
-    >>> som = mlzoo.SelfOrganizingMap(10, 10, 64, x_init=x)
-    >>> history = som.fit(x, epochs=10, batch_size=32, verbose=0)   # logs loss = QE, TE
-    >>> coords = som.predict(x, verbose=0)          # (N, 2) winner (row, col)
-    >>> umatrix, hits = som.distance_map(), som.hit_map(x)
+    Examples:
+        >>> import mlzoo
+        >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
+        >>> som = mlzoo.SelfOrganizingMap(10, 10, 64, x_init=x)
+        >>> history = som.fit(x, epochs=10, batch_size=32, verbose=0)   # logs loss = QE, TE
+        >>> coords = som.predict(x, verbose=0)          # (N, 2) winner (row, col)
+        >>> umatrix, hits = som.distance_map(), som.hit_map(x)
     """
 
     config_exclude = ("x_init",)
