@@ -18,6 +18,7 @@ import ast
 import difflib
 import importlib
 import importlib.util
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -127,7 +128,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `mlzoo` console command."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `mlzoo list | head` closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

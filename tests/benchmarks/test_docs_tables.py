@@ -10,7 +10,7 @@ RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
 
 
 @pytest.mark.parametrize(
-    "spec, first_cells",
+    "marker, first_cells",
     [
         ("mutual_speed:speed_table mutual/mutual_speed_run*.json", "| 1 | 1 | 1.030 | 1.435 |"),
         ("joint_speed:speed_table joint/joint_speed_run*.json", "| 1 | 1 | 0.832 | 1.039 |"),
@@ -25,8 +25,8 @@ RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
          "| plain Keras DAE | 1.00 ("),
     ],
 )
-def test_benchmark_tables_render_from_committed_files(spec, first_cells):
-    table = render_table(spec, RESULTS)
+def test_benchmark_tables_render_from_committed_files(marker, first_cells):
+    table = render_table(marker, RESULTS)
     assert table.splitlines()[2].startswith(first_cells)
 
 

@@ -86,6 +86,7 @@ def _callbacks(backup_dir, recorder):
 
 
 @pytest.mark.parametrize("interrupt_at", [24, 28])
+@pytest.mark.slow
 def test_interrupt_and_resume_with_backup_and_restore(
     onehot_data, tmp_path, epoch_log_recorder, crash_at, interrupt_at
 ):

@@ -21,6 +21,7 @@ import mlzoo
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "families"))
 from _registry import all_specs  # noqa: E402
+from _spec import Spec  # noqa: E402
 
 SPECS = all_specs()
 CRASH_EPOCH = 3  # BackupAndRestore resumes at this (odd, 1-based: 4th) epoch
@@ -79,11 +80,9 @@ def test_registered_model_is_a_zoo_model_exported_from_mlzoo(spec):
 
 # ------------------------------------------------------------------- fresh-process checks
 def _selected_specs(session) -> list:
-    names = {
-        item.callspec.params["spec"].name
-        for item in session.items
-        if hasattr(item, "callspec") and "spec" in item.callspec.params
-    }
+    params = (getattr(item, "callspec", None) for item in session.items)
+    chosen = (p.params.get("spec") for p in params if p is not None)
+    names = {spec.name for spec in chosen if isinstance(spec, Spec)}
     return [s for s in SPECS if s.name in names]
 
 
@@ -152,6 +151,7 @@ def _fresh_result(fresh_process, kind, spec):
     return expected[(kind, spec.name)], got
 
 
+@pytest.mark.slow
 def test_keras_file_round_trip_in_a_fresh_process(spec, fresh_process):
     """`.keras` save -> `load_model(safe_mode=True)` in a new process: same predictions and
     optimizer state."""
@@ -161,6 +161,7 @@ def test_keras_file_round_trip_in_a_fresh_process(spec, fresh_process):
         np.testing.assert_array_equal(got[key], want[key], err_msg=key)
 
 
+@pytest.mark.slow
 def test_backup_and_restore_resume_in_a_fresh_process(spec, fresh_process):
     """A crash at epoch 4 and a resume in a new process give the uninterrupted weights exactly."""
     want, got = _fresh_result(fresh_process, "resume", spec)
@@ -216,6 +217,7 @@ def test_sample_weight_is_honoured_or_rejected(spec):
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(new), old, err_msg=new.path)
 
 
+@pytest.mark.slow
 def test_every_logged_metric_is_finite_and_a_monitor_in_mode_auto(spec):
     x, y = spec.data()
     validation = (x, y) if y is not None else (x,)
@@ -228,6 +230,7 @@ def test_every_logged_metric_is_finite_and_a_monitor_in_mode_auto(spec):
     assert "loss" in history.history
 
 
+@pytest.mark.slow
 def test_numpy_tf_data_and_steps_per_execution_agree(spec):
     reference = weights(train(spec)[0])
     from_dataset = build(spec)
@@ -241,6 +244,7 @@ def test_numpy_tf_data_and_steps_per_execution_agree(spec):
             np.testing.assert_allclose(a, b, atol=spec.atol)
 
 
+@pytest.mark.slow
 def test_mirrored_strategy_matches_one_device(spec, mirrored_strategy):
     reference = weights(train(spec)[0])
     with mirrored_strategy.scope():
@@ -263,6 +267,7 @@ def test_mixed_precision_trains_finite(spec):
     assert np.all(np.isfinite(keras.ops.convert_to_numpy(model.predict(x, verbose=0))))
 
 
+@pytest.mark.slow
 def test_two_seeded_runs_are_identical(spec):
     first, second = weights(train(spec)[0]), weights(train(spec)[0])
     for a, b in zip(first, second, strict=True):

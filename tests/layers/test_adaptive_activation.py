@@ -214,6 +214,7 @@ def test_infomax_spreads_inputs_concentrated_near_one():
     assert float(layer.slope.numpy()[0]) > 10.0  # steeper, shifted: b ≈ -a * mean(u)
 
 
+@pytest.mark.slow
 def test_keras_save_load_round_trip(tmp_path):
     x, y = _data()
     model = _mlp("triesch", ip_rate=0.2, target_mean=0.3)

@@ -72,6 +72,7 @@ def test_fuzzy_artmap_match_tracking(epsilon, categories):
         np.testing.assert_array_equal(model.committed_weights()[1], [0.5, 0.25])
 
 
+@pytest.mark.slow
 def test_identical_to_artlib(digits):
     artlib = pytest.importorskip("artlib")
     x, y = digits

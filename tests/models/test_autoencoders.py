@@ -269,6 +269,7 @@ def test_numpy_dataset_and_steps_per_execution_agree(images):
     assert np.abs(results[2] - results[0]).max() < 0.05
 
 
+@pytest.mark.slow
 def test_mirrored_strategy_matches_one_device(images, mirrored_strategy):
     x, maps, _ = images
     keras.utils.set_random_seed(0)
@@ -287,6 +288,7 @@ def test_mirrored_strategy_matches_one_device(images, mirrored_strategy):
 
 
 @pytest.mark.parametrize("make", [_mlp, _cnn])
+@pytest.mark.slow
 def test_mixed_precision(make, images):
     keras.config.set_dtype_policy("mixed_float16")
     x, maps, labels = images
@@ -298,6 +300,7 @@ def test_mixed_precision(make, images):
     assert model.predict(x, verbose=0).dtype == np.float32
 
 
+@pytest.mark.slow
 def test_every_method_runs_on_both_kinds(images):
     x, maps, _ = images
     for make in (_mlp, _cnn):

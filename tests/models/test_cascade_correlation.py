@@ -177,6 +177,7 @@ def test_a_reloaded_keras_file_continues_the_growth(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_softmax_classes_and_mixed_precision():
     keras.config.set_dtype_policy("mixed_float16")
     (x, y), (x_test, y_test) = mlzoo.datasets.load("iris", scale=True)

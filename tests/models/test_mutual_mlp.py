@@ -442,6 +442,7 @@ def test_sample_weights_reach_both_phases(onehot_data):
 
 # ------------------------------------------------------------------------ saving
 @pytest.mark.parametrize("hidden_units", [HIDDEN, [5, 4]])
+@pytest.mark.slow
 def test_keras_save_load_round_trip(onehot_data, tmp_path, hidden_units):
     x, y = onehot_data()
     model = _compiled(

@@ -1,10 +1,12 @@
 import keras_tuner
+import pytest
 
 import mlzoo
 from mlzoo.models.art import FuzzyARTMAP
 from mlzoo.tuning.art_hypermodel import FuzzyARTMAPHyperModel
 
 
+@pytest.mark.slow
 def test_builds_the_chosen_model_and_searches_val_accuracy(tmp_path):
     (x, y), (x_val, y_val) = mlzoo.datasets.load("digits", scale=True)
     x, y, x_val, y_val = x[:256], y[:256], x_val[:128], y_val[:128]

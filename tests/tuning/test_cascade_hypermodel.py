@@ -1,5 +1,6 @@
 import keras_tuner
 import numpy as np
+import pytest
 
 from mlzoo.models import CascadeCorrelation
 from mlzoo.tuning import CascadeCorrelationHyperModel
@@ -8,6 +9,7 @@ X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
 Y = np.array([0, 1, 1, 0])
 
 
+@pytest.mark.slow
 def test_grows_per_trial_and_reports_units_and_validation(tmp_path):
     hypermodel = CascadeCorrelationHyperModel(
         2, 1, max_hidden_units=2, output_epochs=60, candidate_epochs=30

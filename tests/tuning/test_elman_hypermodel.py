@@ -1,11 +1,13 @@
 import keras_tuner
 import numpy as np
+import pytest
 
 from mlzoo.datasets.elman_streams import temporal_xor
 from mlzoo.models.elman import ElmanNetwork
 from mlzoo.tuning.elman_hypermodel import ElmanNetworkHyperModel
 
 
+@pytest.mark.slow
 def test_builds_the_chosen_network_and_searches(tmp_path):
     stream = temporal_xor(301, seed=0)
     x, y = stream.inputs.reshape(10, 30, 1), stream.targets.reshape(10, 30, 1)

@@ -31,6 +31,7 @@ def test_build_declares_conditional_spaces(rule, spaces):
         assert model.get_layer("adaptive_1").ip_rate == pytest.approx(hp.values["ip_rate"])
 
 
+@pytest.mark.slow
 def test_random_search_runs_trials(tmp_path):
     x, y = _data()
     tuner = keras_tuner.RandomSearch(

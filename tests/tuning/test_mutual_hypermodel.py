@@ -43,6 +43,7 @@ def test_fit_trains_with_the_mode_plan(mode, expected_epochs, conversion):
         assert history.history["mutual_learning"] == [1.0, 1.0, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.slow
 def test_random_search_runs_trials(tmp_path):
     x, y = _data()
     tuner = keras_tuner.RandomSearch(

@@ -1,10 +1,12 @@
 import keras_tuner
 import numpy as np
+import pytest
 
 from mlzoo.models.rbf import RBFNetwork, width_heuristic
 from mlzoo.tuning import RBFNetworkHyperModel
 
 
+@pytest.mark.slow
 def test_builds_the_chosen_network_and_searches(tmp_path):
     rng = np.random.default_rng(0)
     x, y = rng.random((60, 4)).astype("float32"), np.arange(60) % 3

@@ -6,6 +6,7 @@ from mlzoo.models.rbm import RBM
 from mlzoo.tuning.rbm_hypermodel import RBMHyperModel
 
 
+@pytest.mark.slow
 def test_builds_the_chosen_rbm_and_maximises_pseudo_likelihood(tmp_path):
     (x, _), (x_val, _) = mlzoo.datasets.load("digits", scale=True)
     x, x_val = (x[:400] > 0.5).astype("float32"), (x_val[:200] > 0.5).astype("float32")

@@ -41,6 +41,7 @@ def test_trial_pretrains_with_its_settings_then_fine_tunes(kind, unlabelled):
     assert not np.allclose(model.get_layer("encoder_1").kernel.numpy(), before)
 
 
+@pytest.mark.slow
 def test_search_space_follows_the_method(tmp_path, unlabelled):
     x, maps = unlabelled
     names = {}

@@ -30,6 +30,7 @@ def test_builds_the_chosen_ensemble_and_trains(input_shape):
     assert {"loss", "ensemble_accuracy", "accuracy"} <= set(history)
 
 
+@pytest.mark.slow
 def test_search_space_and_tuner_run(tmp_path):
     hypermodel = SharingEnsembleHyperModel((6,), 3, depth=2, width=8)
     tuner = keras_tuner.RandomSearch(

@@ -1,11 +1,13 @@
 import keras_tuner
 import numpy as np
+import pytest
 
 import mlzoo
 from mlzoo.models import SelfOrganizingMap
 from mlzoo.tuning import SelfOrganizingMapHyperModel
 
 
+@pytest.mark.slow
 def test_builds_the_chosen_map_and_minimises_map_error(tmp_path):
     (x, _), (x_val, _) = mlzoo.datasets.load("digits", scale=True)
     x, x_val = x[:300].astype("float32"), x_val[:200].astype("float32")
