@@ -31,3 +31,10 @@ def _seed_and_policy(request, monkeypatch):
     keras.utils.set_random_seed(0)
     yield
     keras.config.set_dtype_policy("float32")
+
+
+def pytest_collection_modifyitems(items):
+    """The KerasTuner examples of `mlzoo.tuning` run real searches: slow, like the tuner tests."""
+    for item in items:
+        if isinstance(item, DoctestItem) and item.name.startswith("mlzoo.tuning."):
+            item.add_marker(pytest.mark.slow)

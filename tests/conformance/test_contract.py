@@ -171,6 +171,7 @@ def test_backup_and_restore_resume_in_a_fresh_process(spec, fresh_process):
 
 
 # ------------------------------------------------------------------------ Keras' contract
+@pytest.mark.slow
 def test_clone_model_gives_the_same_function(spec):
     model, _ = train(spec, epochs=1)
     clone = keras.models.clone_model(model)
@@ -179,6 +180,7 @@ def test_clone_model_gives_the_same_function(spec):
     np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_export_serves_the_same_predictions(spec, tmp_path):
     model, _ = train(spec, epochs=1)
     x, _ = spec.data()

@@ -239,6 +239,7 @@ def test_fit_from_tf_data_matches_numpy():
     np.testing.assert_allclose(a, b, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_mirrored_strategy_matches_single_device(mirrored_strategy):
     x, y = _data()
     single = _mlp("infomax", ip_rate=0.5)

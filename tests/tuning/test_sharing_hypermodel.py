@@ -14,6 +14,7 @@ def test_loss_weightings():
 
 
 @pytest.mark.parametrize("input_shape", [(6,), (8, 8)])
+@pytest.mark.slow
 def test_builds_the_chosen_ensemble_and_trains(input_shape):
     hypermodel = SharingEnsembleHyperModel(input_shape, 3, depth=4, width=8)
     hp = keras_tuner.HyperParameters()
