@@ -28,6 +28,13 @@ def check_hidden_units(hidden_units) -> list[int]:
     return [check_positive_int("hidden_units", width) for width in widths]
 
 
+def check_positive(name: str, value) -> float:
+    """Return `value` as a finite float > 0, or raise `ValueError` naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < np.inf:
+        raise ValueError(f"`{name}` must be a positive number; received {name}={value!r}.")
+    return float(value)
+
+
 def check_non_negative(name: str, value) -> float:
     """Return `value` as a finite float >= 0, or raise `ValueError` naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < np.inf:

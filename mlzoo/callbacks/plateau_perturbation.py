@@ -7,7 +7,7 @@ import numbers
 import keras
 import numpy as np
 
-from mlzoo._checks import check_choice, check_non_negative, check_positive_int
+from mlzoo._checks import check_choice, check_non_negative, check_positive, check_positive_int
 
 _NOISE_MODES = ("relative", "absolute")
 
@@ -110,8 +110,7 @@ class PlateauPerturbation(keras.callbacks.Callback):
             raise ValueError(f"`monitor` must be a non-empty string; received {monitor!r}.")
         check_choice("mode", mode, ("min", "max"))
         check_choice("noise", noise, _NOISE_MODES)
-        if not _is_real(scale) or not 0 < scale < np.inf:
-            raise ValueError(f"`scale` must be a positive number; received scale={scale!r}.")
+        check_positive("scale", scale)
         if not _is_real(decay) or not 0 < decay <= 1:
             raise ValueError(f"`decay` must be in (0, 1]; received decay={decay!r}.")
         if max_perturbations is not None and (

@@ -8,13 +8,12 @@ h_l = sigmoid(h_{l-1} W_l + c_l), which `model.fit` fine-tunes by backprop.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 
-from mlzoo._checks import check_fraction, check_hidden_units, check_positive_int
+from mlzoo._checks import check_fraction, check_hidden_units, check_positive, check_positive_int
 from mlzoo.models.rbm import RBM
 
 
@@ -75,14 +74,7 @@ def pretrain_rbms(
         check_positive_int("epochs", epochs),
         check_positive_int("batch_size", batch_size),
     )
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, numbers.Real)
-        or not 0 < learning_rate < np.inf
-    ):
-        raise ValueError(
-            f"`learning_rate` must be a positive number; received learning_rate={learning_rate!r}."
-        )
+    check_positive("learning_rate", learning_rate)
     check_fraction("momentum", momentum)
     data = np.asarray(x)
     if data.ndim != 2:

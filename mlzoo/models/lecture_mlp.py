@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import keras
 
-from mlzoo._checks import check_positive_int
+from mlzoo._checks import check_positive, check_positive_int
 from mlzoo.regularization import lecture_l2
 
 
@@ -60,14 +57,7 @@ def build_lecture_mlp(
     output_dim = check_positive_int("output_dim", output_dim)
     steps_per_execution = check_positive_int("steps_per_execution", steps_per_execution)
     penalty = lecture_l2(lam)  # checks λ
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, numbers.Real)
-        or not 0 < learning_rate < math.inf
-    ):
-        raise ValueError(
-            f"`learning_rate` must be a positive number; received learning_rate={learning_rate!r}."
-        )
+    learning_rate = check_positive("learning_rate", learning_rate)
     regularizer = penalty if lam < 1 else None
     dense = dict(activation="sigmoid", kernel_regularizer=regularizer, bias_regularizer=regularizer)
     model = keras.Sequential(

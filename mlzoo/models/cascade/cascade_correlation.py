@@ -12,6 +12,7 @@ from mlzoo._checks import (
     check_choice,
     check_class_labels,
     check_non_negative,
+    check_positive,
     check_positive_int,
     check_sample_shape,
 )
@@ -171,13 +172,7 @@ class CascadeCorrelation(ZooModel):
             ("output_learning_rate", output_learning_rate),
             ("candidate_learning_rate", candidate_learning_rate),
         ):
-            if (
-                isinstance(rate, bool)
-                or not isinstance(rate, numbers.Real)
-                or not 0 < rate < np.inf
-            ):
-                raise ValueError(f"`{name}` must be a positive number; received {name}={rate!r}.")
-            rates[name] = float(rate)
+            rates[name] = check_positive(name, rate)
         if seed is not None and (
             isinstance(seed, bool)
             or not isinstance(seed, numbers.Integral)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 import numpy as np
 
 from mlzoo._checks import (
     check_batch,
     check_class_labels,
+    check_positive,
     check_positive_int,
     check_sample_shape,
     one_hot_for_loss,
@@ -75,13 +74,8 @@ class RBFNetwork(ZooModel):
         input_dim = check_positive_int("input_dim", input_dim)
         units = check_positive_int("units", units)
         output_dim = check_positive_int("output_dim", output_dim)
-        for arg, value in (("beta", beta), ("beta_scale", beta_scale)):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, numbers.Real)
-                or not 0 < value < np.inf
-            ):
-                raise ValueError(f"`{arg}` must be a positive number; received {arg}={value!r}.")
+        check_positive("beta", beta)
+        check_positive("beta_scale", beta_scale)
         centres, widths = None, beta
         if x_init is not None:
             x_init = check_batch("x_init", x_init, (input_dim,))

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mlzoo._checks import check_choice, check_positive_int, check_values
+from mlzoo._checks import check_choice, check_positive, check_positive_int, check_values
 from mlzoo.models._training import add_state_weight, batch_and_weights
 from mlzoo.models.rbm.energy import (
     VISIBLE_TYPES,
@@ -138,12 +138,7 @@ class RBM(ZooModel):
             raise ValueError(f"`persistent` must be True or False; received {persistent!r}.")
         self.persistent = bool(persistent)
         self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
-        if isinstance(weight_scale, bool) or not (
-            isinstance(weight_scale, numbers.Real) and 0 < weight_scale < np.inf
-        ):
-            raise ValueError(
-                f"`weight_scale` must be a positive number; received weight_scale={weight_scale!r}."
-            )
+        check_positive("weight_scale", weight_scale)
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
             self._constructor_args["seed"] = seed  # the drawn seed goes into the config
