@@ -93,7 +93,11 @@ def _docs(args: argparse.Namespace) -> int:
             return 2
         for path in _docs.publish(args.publish, args.docs, args.family):
             print(f"published {path}")
-    diffs = _docs.build(args.docs, check=args.check)
+    try:
+        diffs = _docs.build(args.docs, check=args.check)
+    except (FileNotFoundError, RuntimeError) as error:  # no docs folder, a missing results file
+        print(f"mlzoo docs: {error}", file=sys.stderr)
+        return 2
     if diffs:
         sys.stdout.writelines(diffs)
         print(f"\n{len(diffs)} page(s) differ from their results: run `mlzoo docs`.",

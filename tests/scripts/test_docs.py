@@ -58,6 +58,11 @@ def test_cli_check_exit_codes(docs, capsys):
     assert cli.main(["docs", "--check", "--docs", str(docs)]) == 0
 
 
+def test_cli_outside_a_clone_says_where_to_run_it(tmp_path, capsys):
+    assert cli.main(["docs", "--check", "--docs", str(tmp_path / "docs")]) == 2
+    assert "in a clone of mlzoo" in capsys.readouterr().err
+
+
 def test_the_committed_docs_match_their_results():
     """`mlzoo docs --check` on this repository: no committed table drifts from its files."""
     docs = Path(__file__).parents[2] / "docs"
