@@ -117,26 +117,13 @@ def epoch_parser(name: str, doc: str | None, **defaults) -> ExperimentParser:
     settings = {"dataset": "fashion_mnist", "batch_size": 200, "hidden": 300, "rounds": 10}
     settings |= defaults
     parser = ExperimentParser(
-        name, doc, dataset=settings["dataset"], batch_size=settings["batch_size"], command="bench"
+        name, doc, dataset=settings["dataset"], batch_size=settings["batch_size"],
+        steps_per_execution=[1, 32], command="bench",
     )
     parser.add_argument("--hidden", type=int, default=settings["hidden"])
     parser.add_argument("--rounds", type=int, default=settings["rounds"],
                         help="timed epochs per training")
-    add_steps_flag(parser)
     return parser
-
-
-def add_steps_flag(parser: ExperimentParser, default=(1, 32)) -> None:
-    """`--steps-per-execution N [N ...]`: the benchmark repeats at each (`args.steps_list`)."""
-    parser.add_argument("--steps-per-execution", dest="steps_list", type=_positive, nargs="+",
-                        default=list(default), help="one measurement at each")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
 
 
 def prepare(args) -> tuple[np.ndarray, np.ndarray, dict]:

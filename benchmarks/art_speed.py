@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks._timing import add_steps_flag, machine, timed
+from benchmarks._timing import machine, timed
 from mlzoo import datasets
 from mlzoo.models.art import FuzzyART, FuzzyARTMAP, complement_code
 from zoo_scripts._args import ExperimentParser
@@ -110,7 +110,7 @@ def compare(name: str, model_name: str, data: tuple, args) -> list[dict]:
 
     rows = []
     for batch_size in args.batch_sizes:
-        for spe in args.steps_list:
+        for spe in args.steps_per_execution:
             ours = mlzoo_run(make, x, y, x_test, batch_size=batch_size, steps_per_execution=spe)
             same_shape = ours["weights"].shape == python["weights"].shape
             difference = np.abs(ours["weights"] - python["weights"]).max() if same_shape else None
@@ -189,13 +189,13 @@ def summary_table(results: dict) -> list[dict]:
 
 
 def main(argv=None) -> dict:
-    parser = ExperimentParser("art_speed", __doc__, dataset=list(DATASETS), command="bench")
+    parser = ExperimentParser("art_speed", __doc__, dataset=list(DATASETS),
+                              steps_per_execution=[1, 32], command="bench")
     parser.add_argument("--vigilance", type=float, default=0.75, help="rho of Fuzzy ART")
     parser.add_argument("--artmap-vigilance", type=float, default=0.5, help="rho of Fuzzy ARTMAP")
     parser.add_argument("--choice", type=float, default=0.001, help="alpha (beta is 1)")
     parser.add_argument("--max-categories", type=int, default=2048)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
-    add_steps_flag(parser)
     parser.add_argument("--samples", type=int, default=None, help="cap on training samples")
     quick = {"dataset": ["digits"], "samples": 256, "batch_sizes": [64], "max_categories": 256}
     args = parser.parse(argv, quick=quick)

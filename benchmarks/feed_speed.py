@@ -20,7 +20,7 @@ import time
 import keras
 import numpy as np
 
-from benchmarks._timing import add_steps_flag, machine
+from benchmarks._timing import machine
 from mlzoo import datasets
 from zoo_scripts._args import ExperimentParser
 from zoo_scripts._docs import pm
@@ -90,23 +90,23 @@ def feed_table(results: dict) -> list[dict]:
 
 def main(argv=None) -> dict:
     parser = ExperimentParser(
-        "feed_speed", __doc__, seeds=[0], epochs=101, batch_size=8, command="bench"
+        "feed_speed", __doc__, seeds=[0], epochs=101, batch_size=8,
+        steps_per_execution=[1, 32], command="bench",
     )
-    add_steps_flag(parser)
     parser.add_argument("--repeats", type=int, default=3, help="fits of each input and spe")
     parser.add_argument("--rows", type=int, default=108, help="rows of the training set")
     args = parser.parse(argv, quick={"epochs": 5, "repeats": 1})
     x, y = small_set(args.rows)
     settings = {"epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seeds[0]}
     runs = []
-    cases = [(spe, r) for spe in args.steps_list for r in range(args.repeats)]
+    cases = [(spe, r) for spe in args.steps_per_execution for r in range(args.repeats)]
     for spe, repeat in progress(cases, desc="feed_speed", unit="repeat"):
         order = INPUTS if repeat % 2 == 0 else INPUTS[::-1]
         for feed in order:
             run = timed_fit(feed, x, y, steps_per_execution=spe, **settings)
             runs.append({"steps_per_execution": spe, "repeat": repeat, "input": feed, **run})
     summary = {}
-    for spe in args.steps_list:
+    for spe in args.steps_per_execution:
         mine = [r for r in runs if r["steps_per_execution"] == spe]
         summary[spe] = {
             feed: summarise([r for r in mine if r["input"] == feed], CLOCKS) for feed in INPUTS

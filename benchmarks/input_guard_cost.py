@@ -64,7 +64,7 @@ def main(argv=None) -> dict:
     x, y, results = prepare(args)
     results["array_check_seconds"] = array_check_seconds(x, y)
     print(f"array checks of fit(x, y): {results['array_check_seconds'] * 1e3:.1f} ms per call")
-    cases = [(jit, spe) for jit in (False, True) for spe in args.steps_list]
+    cases = [(jit, spe) for jit in (False, True) for spe in args.steps_per_execution]
     for jit_compile, spe in progress(cases, desc="input_guard_cost", unit="case"):
         row = guard_ratio(
             x, y, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,

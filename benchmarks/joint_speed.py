@@ -65,7 +65,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--ip-rate", type=float, default=0.01)
     args = parser.parse(argv, quick={"dataset": "digits", "rounds": 2})
     x, y, results = prepare(args)
-    for spe in progress(args.steps_list, desc="joint_speed", unit="spe"):
+    for spe in progress(args.steps_per_execution, desc="joint_speed", unit="spe"):
         result = run(
             x, y, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
             rounds=args.rounds, ip_rate=args.ip_rate,

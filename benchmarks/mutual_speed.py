@@ -83,7 +83,7 @@ def main(argv=None) -> dict:
     parser = epoch_parser("mutual_speed", __doc__)
     args = parser.parse(argv, quick={"dataset": "digits", "rounds": 2})
     x, y, results = prepare(args)
-    for spe in progress(args.steps_list, desc="mutual_speed", unit="spe"):
+    for spe in progress(args.steps_per_execution, desc="mutual_speed", unit="spe"):
         result = run(
             x, y, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
             rounds=args.rounds,

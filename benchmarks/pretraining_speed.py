@@ -17,7 +17,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from benchmarks._timing import add_steps_flag, flat, interleaved_medians, machine
+from benchmarks._timing import flat, interleaved_medians, machine
 from mlzoo.datasets import load_semi_supervised
 from mlzoo.models.autoencoders import METHODS, GreedyPretrainer, build_pretrainable_mlp
 from mlzoo.saliency import geodesic_saliency
@@ -97,12 +97,13 @@ def cost_table(*files: dict) -> list[dict]:
 
 
 def main(argv=None) -> dict:
-    parser = ExperimentParser("pretraining_speed", __doc__, batch_size=128, command="bench")
+    parser = ExperimentParser(
+        "pretraining_speed", __doc__, batch_size=128, steps_per_execution=[1, 32], command="bench"
+    )
     parser.add_argument("--data-dir", default=None, help="folder of cifar10_small.npz")
     parser.add_argument("--images", type=int, default=10000)
     parser.add_argument("--hidden", type=int, nargs="+", default=[1000, 500, 1000])
     parser.add_argument("--rounds", type=int, default=5, help="timed epochs per training")
-    add_steps_flag(parser)
     args = parser.parse(argv, quick={"images": 256, "hidden": [16, 8, 16], "rounds": 1})
     dataset = "shapes" if args.quick else "cifar10_small"
     unlabelled, _ = load_semi_supervised(dataset, args.data_dir)
@@ -117,7 +118,7 @@ def main(argv=None) -> dict:
         "machine": machine(),
         "runs": [],
     }
-    for spe in progress(args.steps_list, desc="pretraining_speed", unit="spe"):
+    for spe in progress(args.steps_per_execution, desc="pretraining_speed", unit="spe"):
         outcome = run(
             x, maps, hidden=args.hidden, batch_size=args.batch_size, steps_per_execution=spe,
             rounds=args.rounds,

@@ -33,7 +33,7 @@ import keras
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from benchmarks._timing import add_steps_flag, machine, timed
+from benchmarks._timing import machine, timed
 from mlzoo import datasets
 from mlzoo.models.rbm import RBM, pseudo_log_likelihood
 from zoo_scripts._args import ExperimentParser
@@ -196,9 +196,8 @@ def summary_table(*files: dict) -> list[dict]:
 
 def main(argv=None) -> dict:
     parser = ExperimentParser("rbm_speed", __doc__, dataset=list(SETTINGS), seeds=[0, 1, 2],
-                              command="bench")
+                              steps_per_execution=[1, 32], command="bench")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 100])
-    add_steps_flag(parser)
     parser.add_argument("--exact-samples", type=int, default=1000)
     parser.add_argument("--sklearn-threads", type=int, default=1)
     parser.add_argument("--keep-remainder", action="store_true", help="no cut to whole batches")
@@ -223,7 +222,7 @@ def main(argv=None) -> dict:
             runs.setdefault(f"sklearn_b{batch_size}", []).append(
                 run_sklearn(*common, seed, args.sklearn_threads)
             )
-            for spe in args.steps_list:
+            for spe in args.steps_per_execution:
                 runs.setdefault(f"ours_b{batch_size}_spe{spe}", []).append(
                     run_ours(*common, spe, seed)
                 )

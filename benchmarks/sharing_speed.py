@@ -112,7 +112,7 @@ def main(argv=None) -> dict:
         "machine": machine(),
         "runs": [],
     }
-    for spe in progress(args.steps_list, desc="sharing_speed", unit="spe"):
+    for spe in progress(args.steps_per_execution, desc="sharing_speed", unit="spe"):
         result = run(
             x, y, model=args.model, hidden=args.hidden, batch_size=args.batch_size,
             steps_per_execution=spe, rounds=args.rounds, separate=args.separate_networks,

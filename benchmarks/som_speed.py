@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import keras
 
-from benchmarks._timing import add_steps_flag, machine, timed
+from benchmarks._timing import machine, timed
 from mlzoo import datasets
 from mlzoo.models import SelfOrganizingMap
 from zoo_scripts._args import ExperimentParser
@@ -140,10 +140,9 @@ def speed_table(results: dict, dataset: str | None = None) -> list[dict]:
 
 def main(argv=None) -> dict:
     parser = ExperimentParser("som_speed", __doc__, dataset=list(SETTINGS), seeds=[0, 1, 2],
-                              command="bench")
+                              steps_per_execution=[1, 32], command="bench")
     parser.add_argument("--learning-rate", type=float, default=0.5)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 128])
-    add_steps_flag(parser)
     args = parser.parse(argv, quick={"dataset": ["digits"], "seeds": [0]})
     results = {"machine": machine(), "learning_rate": args.learning_rate, "datasets": {}}
     for name in args.dataset:
@@ -154,7 +153,7 @@ def main(argv=None) -> dict:
         presentations = epochs * len(x)
         runs = {"minisom": []}
         cases = [(seed, b, spe) for seed in args.seeds for b in [None, *args.batch_sizes]
-                 for spe in ([None] if b is None else args.steps_list)]
+                 for spe in ([None] if b is None else args.steps_per_execution)]
         for seed, batch_size, spe in progress(cases, desc=f"som_speed {name}", unit="fit"):
             if batch_size is None:
                 runs["minisom"].append(

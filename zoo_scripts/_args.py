@@ -56,7 +56,8 @@ class ExperimentParser(argparse.ArgumentParser):
         name: the experiment's name (`mlzoo run <name>`); names the default run folder.
         doc: the module docstring, shown by `--help`.
         dataset: default `--dataset`: a name (one set) or a list (the run loops over sets);
-            None leaves the flag out. Likewise for the other defaults.
+            None leaves the flag out. Likewise for the other defaults; a list for
+            `steps_per_execution` takes several values (a benchmark measures at each).
         command: "run" for experiments, "bench" for benchmarks (the usage line).
     """
 
@@ -69,7 +70,7 @@ class ExperimentParser(argparse.ArgumentParser):
         seeds: Sequence[int] | None = None,
         epochs: int | None = None,
         batch_size: int | None = None,
-        steps_per_execution: int | None = None,
+        steps_per_execution: int | Sequence[int] | None = None,
         command: str = "run",
     ):
         super().__init__(
@@ -96,8 +97,12 @@ class ExperimentParser(argparse.ArgumentParser):
                 help="one run per seed: integers or an inclusive range low-high",
             )
         for flag, default in zip(_COUNTS, (epochs, batch_size, steps_per_execution), strict=True):
-            if default is not None:
-                self.add_argument("--" + flag.replace("_", "-"), type=int, default=default)
+            if default is not None:  # a list: one measurement at each value
+                several = not isinstance(default, int)
+                self.add_argument(
+                    "--" + flag.replace("_", "-"), type=int, nargs="+" if several else None,
+                    default=list(default) if several else default,
+                )
         self.add_argument(
             "--quick", action="store_true", help="a run of seconds with small settings"
         )
@@ -124,7 +129,8 @@ class ExperimentParser(argparse.ArgumentParser):
             flat = (s for token in tokens for s in token)
             args.seeds = list(dict.fromkeys(flat))
         for flag in _COUNTS:
-            if getattr(args, flag, 1) < 1:
+            value = getattr(args, flag, 1)
+            if min(value if isinstance(value, list) else [value]) < 1:
                 self.error(f"--{flag.replace('_', '-')} must be >= 1")
         if args.out is None:
             stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -19,7 +19,8 @@ def test_epoch_parser_quick_settings_and_steps_list(tmp_path):
     parser = _timing.epoch_parser("demo", "A demo.", hidden=16)
     args = parser.parse(["--quick", "--steps-per-execution", "4", "--out", str(tmp_path)],
                         quick={"dataset": "digits", "rounds": 2})
-    assert (args.dataset, args.rounds, args.hidden, args.steps_list) == ("digits", 2, 16, [4])
+    settings = (args.dataset, args.rounds, args.hidden, args.steps_per_execution)
+    assert settings == ("digits", 2, 16, [4])
     assert args.batch_size == 200 and parser.prog == "mlzoo bench demo"
     with pytest.raises(SystemExit):
         parser.parse(["--steps-per-execution", "0", "--out", str(tmp_path)])
