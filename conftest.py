@@ -1,13 +1,17 @@
 """Set-up of every test and doctest: two logical CPU devices, quiet TensorFlow, fixed seeds.
 
-The logical device split must happen before TensorFlow initialises its runtime, so it runs
-when pytest imports this file, before any test or docstring module builds a tensor.
+The device split must happen before TensorFlow (and JAX) initialise their runtimes, so it
+runs when pytest imports this file, before any test or docstring module builds a tensor.
+The suite runs on the backend that KERAS_BACKEND names (tensorflow by default; jax too).
 """
 
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+if os.environ["KERAS_BACKEND"] == "jax":
+    flag = "--xla_force_host_platform_device_count=2"
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {flag}".strip()
 
 import keras  # noqa: E402
 import pytest  # noqa: E402

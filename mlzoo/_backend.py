@@ -7,7 +7,10 @@ import json
 import os
 from pathlib import Path
 
-_EXTRAS = {"tensorflow": "pip install 'mlzoo[cpu]' (or 'mlzoo[gpu]' on a CUDA machine)"}
+_EXTRAS = {
+    "tensorflow": "pip install 'mlzoo[cpu]' (or 'mlzoo[gpu]' on a CUDA machine)",
+    "jax": "pip install 'mlzoo[jax]' (or 'mlzoo[jax-gpu]' on a CUDA machine)",
+}
 
 
 class BackendNotInstalledError(ImportError):

@@ -1,5 +1,7 @@
 """Shared test fixtures: data, models, callbacks (the device split and seeds: ../conftest.py)."""
 
+import contextlib
+
 import keras
 import numpy as np
 import pytest
@@ -24,17 +26,53 @@ def onehot_data():
 
 
 @pytest.fixture(scope="session")
-def mirrored_strategy():
+def _mirrored_strategy():
     """One `MirroredStrategy` over 2 logical CPU devices for the whole session.
 
     A second strategy over the same devices in one process can reuse collective
     instance keys and abort with a shape mismatch, so every test shares this one.
     """
+    import tensorflow as tf
+
     devices = tf.config.list_logical_devices("CPU")
     assert len(devices) >= 2, "conftest could not split the CPU into 2 logical devices"
     strategy = tf.distribute.MirroredStrategy([device.name for device in devices[:2]])
     assert strategy.num_replicas_in_sync == 2
     return strategy
+
+
+class _DataParallel:
+    """`keras.distribution.DataParallel` over 2 CPU devices, with a strategy's `scope()`."""
+
+    def __init__(self):
+        import jax
+
+        devices = jax.devices("cpu")
+        assert len(devices) >= 2, "conftest could not split the CPU into 2 JAX devices"
+        self.distribution = keras.distribution.DataParallel(devices=devices[:2])
+        self.num_replicas_in_sync = 2
+
+    def scope(self):
+        return contextlib.nullcontext()  # the distribution is set for the whole test
+
+
+@pytest.fixture
+def two_device_strategy(request):
+    """Data parallelism over 2 CPU devices, as the backend offers it.
+
+    TensorFlow: a `MirroredStrategy` (build the model in its `scope()`). JAX:
+    `keras.distribution.DataParallel`, set for the whole test (`scope()` is
+    there so one test body serves both backends).
+    """
+    if keras.backend.backend() == "tensorflow":
+        yield request.getfixturevalue("_mirrored_strategy")
+        return
+    parallel = _DataParallel()
+    keras.distribution.set_distribution(parallel.distribution)
+    try:
+        yield parallel
+    finally:
+        keras.distribution.set_distribution(None)
 
 
 @pytest.fixture

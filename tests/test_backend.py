@@ -38,3 +38,13 @@ def test_mlzoo_run_without_the_backend_says_what_to_install_without_a_traceback(
     listed = subprocess.run([sys.executable, "-m", "zoo_scripts.cli", "list"],
                             capture_output=True, text=True, env=env, check=True)
     assert "som" in listed.stdout
+
+
+def test_a_model_on_an_unsupported_backend_names_the_supported_ones(monkeypatch):
+    import keras
+
+    import mlzoo
+
+    monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
+    with pytest.raises(RuntimeError, match="tensorflow and jax.*KERAS_BACKEND is 'torch'"):
+        mlzoo.models.get("self_organizing_map", rows=2, cols=2, input_dim=3)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from typing import Any, ClassVar
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 # The class Keras makes a model built from inputs/outputs into (see ZooModel.__init__).
 from keras.src.models.functional import Functional
@@ -18,6 +18,7 @@ from keras.src.models.functional import Functional
 from keras.src.trainers.compile_utils import MetricsList
 
 from mlzoo import _checks
+from mlzoo.models._training import SUPPORTED
 
 _DIRECTIONS = {"min": "down", "max": "up"}
 
@@ -47,9 +48,19 @@ class _Trackers(MetricsList):
         return {metric.name: metric.result() for metric in self.metrics}
 
 
+def _is_dataset(x) -> bool:
+    """Whether `x` is a `tf.data.Dataset` (without importing TensorFlow for JAX users)."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(x, tf.data.Dataset)
+
+
 def _guarded(step):
-    """`step` that first checks its batch for NaN/inf when the model asks (`_step_guard`)."""
-    if getattr(step, "_mlzoo_guarded", False):
+    """`step` that first checks its batch for NaN/inf when the model asks (`_step_guard`).
+
+    On JAX every step is XLA-compiled, so datasets are checked as they are read
+    instead (see `ZooModel._checked`) and `step` is returned as it is.
+    """
+    if getattr(step, "_mlzoo_guarded", False) or keras.backend.backend() != "tensorflow":
         return step
 
     @functools.wraps(step)
@@ -60,6 +71,69 @@ def _guarded(step):
 
     guarded._mlzoo_guarded = True
     return guarded
+
+
+# The state Keras' JAX trainer hands each step, in order.
+_JAX_STATE = {
+    "train_step": (
+        "trainable_variables",
+        "non_trainable_variables",
+        "optimizer_variables",
+        "metrics_variables",
+    ),
+    "test_step": ("trainable_variables", "non_trainable_variables", "metrics_variables"),
+    "predict_step": ("trainable_variables", "non_trainable_variables"),
+}
+
+
+def _is_stateful(step) -> bool:
+    """Whether `step` is written `step(self, data)` (stateful), not `step(self, *args)`."""
+    parameters = list(inspect.signature(step).parameters.values())
+    return len(parameters) == 2 and all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
+
+
+def _stateless(name: str, step):
+    """The stateful `step(self, data)` as Keras' JAX trainer calls it: `(state, data)`.
+
+    The step runs inside a `keras.StatelessScope` that maps every variable to
+    its value in `state`; what it assigns is collected into the new state.
+    Called with the batch alone (a subclass's stateful step calling
+    `super().train_step(data)`, already inside the scope) it runs as written.
+    """
+    groups = _JAX_STATE[name]
+
+    @functools.wraps(step)
+    def stateless(self, *args):
+        if len(args) == 1:  # `super().train_step(data)` from a subclass's stateful step
+            return step(self, *args)
+        state, data = args
+        refs = [self._jax_state_group(group) for group in groups]
+        mapping = [pair for r, s in zip(refs, state, strict=True) for pair in zip(r, s)]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            outputs = step(self, data)
+        new_state = tuple(
+            [_current(scope, ref, value) for ref, value in zip(r, s, strict=True)]
+            for r, s in zip(refs, state, strict=True)
+        )
+        if name == "predict_step":
+            return outputs, new_state[1]
+        return outputs, new_state
+
+    stateless._mlzoo_stateless = True
+    return stateless
+
+
+def _current(scope, variable, value):
+    new = scope.get_current_value(variable)
+    return value if new is None else new
+
+
+def _adapted(name: str, step):
+    """`step` guarded (TensorFlow) or made stateless (JAX, when written statefully)."""
+    step = _guarded(step)
+    if keras.backend.backend() == "jax" and _is_stateful(step):
+        return _stateless(name, step)
+    return step
 
 
 class ZooModel(keras.Model):
@@ -90,6 +164,14 @@ class ZooModel(keras.Model):
       direction, so `EarlyStopping(monitor=...)` works in `mode="auto"`.
     - **summary**, **export**: `summary()` lists every weight, also those held
       outside layers; `export()` needs no prior call.
+    - **backends**: TensorFlow and JAX (`mlzoo.models._training.SUPPORTED`);
+      building a model on another backend is a `RuntimeError` naming them. A
+      family writes its `train_step`/`test_step`/`predict_step(self, data)` once,
+      statefully, in `keras.ops` (gradients from
+      `mlzoo.models._training.value_and_gradients`); on JAX the base runs it in
+      a `keras.StatelessScope` over the trainer's state, so the same code is
+      Keras' stateless JAX step. A step that only rewrites the batch may take
+      `(self, *args)` and hand `*state, data` on to Keras' own step.
 
     Subclasses set `feature_shape` (non-functional models) and may override
     `check_data`, `compile_defaults` and `configure_compile`; register the
@@ -112,11 +194,18 @@ class ZooModel(keras.Model):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in ("train_step", "test_step", "predict_step"):
+        for name in _JAX_STATE:
             if name in vars(cls):
-                setattr(cls, name, _guarded(vars(cls)[name]))
+                setattr(cls, name, _adapted(name, vars(cls)[name]))
 
     def __new__(cls, *args, **kwargs):
+        backend = keras.backend.backend()
+        if backend not in SUPPORTED:
+            raise RuntimeError(
+                f"{cls.__name__} trains on the Keras backends {' and '.join(SUPPORTED)}; "
+                f"KERAS_BACKEND is {backend!r}. Set KERAS_BACKEND=jax or tensorflow before "
+                "importing keras (mlzoo's layers, losses and callbacks work on any backend)."
+            )
         model = super().__new__(cls, *args, **kwargs)
         model._constructor_args = _bound_arguments(cls, args, kwargs)
         return model
@@ -257,7 +346,7 @@ class ZooModel(keras.Model):
     def _checked(self, where: str, x, y, sample_weight=None):
         """Check one (x, y, sample_weight) triple; returns x (a dataset gets a value guard)."""
         name = type(self).__name__
-        if isinstance(x, tf.data.Dataset):
+        if _is_dataset(x):
             if y is not None:
                 raise ValueError(
                     f"`{where}` received a tf.data.Dataset and `y`: a dataset carries its own "
@@ -292,20 +381,59 @@ class ZooModel(keras.Model):
         return x
 
     def _step_is_xla(self) -> bool:
-        return self.compiled and self.jit_compile is True
+        """Whether the step drops numeric checks: XLA-compiled, as every JAX step is."""
+        return keras.backend.backend() == "jax" or (self.compiled and self.jit_compile is True)
+
+    def _jax_state_group(self, group: str) -> list:
+        """The variables of one part of the JAX trainer's state (none without an optimizer)."""
+        if group == "optimizer_variables":
+            return self.optimizer.variables if self.optimizer is not None else []
+        return getattr(self, group)
+
+    def _get_jax_state(self, *args, optimizer_variables=False, **kwargs):
+        # Keras' JAX trainer reads `self.optimizer.variables` unguarded; a model that
+        # learns without an optimizer (ART, SOM, RBM) has an empty optimizer state.
+        if not optimizer_variables or self.optimizer is not None:
+            return super()._get_jax_state(*args, optimizer_variables=optimizer_variables, **kwargs)
+        state = list(super()._get_jax_state(*args, **kwargs))
+        before = sum(bool(kwargs.get(k)) for k in _JAX_STATE["train_step"][:2])
+        state.insert(before, [])
+        return tuple(state)
 
     def _run(self, where: str, method, *args, **kwargs):
         guard = self.check_dataset_values and not self._step_is_xla()
         if guard != self.__dict__.get("_step_guard", guard):  # retrace with the new setting
             self.train_function = self.test_function = self.predict_function = None
         self._step_guard = guard
+        tf = sys.modules.get("tensorflow")
+        caught = tf.errors.InvalidArgumentError if tf is not None else ()
+        # Keras' JAX trainer detaches the variables' values while it runs; a run that
+        # fails before its first step would leave them detached.
+        held = [(v, v._value) for v in self._all_variables()]
         try:
             return method(*args, **kwargs)
-        except tf.errors.InvalidArgumentError as error:
+        except caught as error:
             message = _checks.guard_message(error)
             if message is None:
                 raise
             raise ValueError(message) from None
+        except (StopIteration, UnboundLocalError):  # Keras' trainers on a dataset of no batch
+            raise ValueError(
+                f"{type(self).__name__}.{where} received no batches: the dataset is empty. "
+                "Check its filters and `take`/`skip` sizes."
+            ) from None
+        finally:
+            for variable, value in held:
+                if variable._value is None:
+                    variable._value = value
+
+    def _all_variables(self) -> list:
+        """Every variable a step reads or writes: the model's, the optimizer's, the metrics'."""
+        if keras.backend.backend() != "jax":
+            return []
+        optimizer = self.optimizer.variables if self.compiled and self.optimizer else []
+        # `non_trainable_variables`: a model may list state beyond its weights (ElmanNetwork)
+        return [*self.variables, *self.non_trainable_variables, *optimizer, *self.metrics_variables]
 
     def fit(self, x=None, y=None, *args, **kwargs):
         call = _bind(keras.Model.fit, x, y, *args, **kwargs)
@@ -316,7 +444,7 @@ class ZooModel(keras.Model):
         call["y"] = self._weight_carrier(call["x"], call.get("y"), call.get("sample_weight"))
         validation = call.get("validation_data")
         if validation is not None:
-            if isinstance(validation, tf.data.Dataset):
+            if _is_dataset(validation):
                 call["validation_data"] = self._checked("validation", validation, None)
             else:
                 # Keras takes a bare array as (x,): an unsupervised model's validation data
@@ -355,12 +483,7 @@ class ZooModel(keras.Model):
     def predict(self, x, *args, **kwargs):
         call = _bind(keras.Model.predict, x, *args, **kwargs)
         call["x"] = self._checked("predict", call["x"], None)
-        try:
-            return self._run("predict", super().predict, **call)
-        except UnboundLocalError:  # Keras' predict on a dataset that yields no batch
-            raise ValueError(
-                f"{type(self).__name__}.predict received no batches: the dataset is empty."
-            ) from None
+        return self._run("predict", super().predict, **call)
 
     # ------------------------------------------------------------------ summary / export
     def summary(self, *args, print_fn=None, **kwargs) -> None:

@@ -247,9 +247,11 @@ def test_numpy_tf_data_and_steps_per_execution_agree(spec):
 
 
 @pytest.mark.slow
-def test_mirrored_strategy_matches_one_device(spec, mirrored_strategy):
+def test_two_devices_match_one_device(spec, request):
+    """MirroredStrategy (TensorFlow) or DataParallel (JAX) over 2 CPU devices = 1 device."""
     reference = weights(train(spec)[0])
-    with mirrored_strategy.scope():
+    strategy = request.getfixturevalue("two_device_strategy")  # after the 1-device run
+    with strategy.scope():
         model = build(spec)
     if not spec.mirrored:
         with pytest.raises(ValueError):
