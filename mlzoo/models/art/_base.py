@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import keras
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import check_fraction, check_positive_int
-from mlzoo.models._training import add_state_weight, require_tensorflow
+from mlzoo.models._training import add_state_weight, replica_gather
 from mlzoo.models.art import _inputs
 from mlzoo.models.art._presentation import categories, present_batch
-from mlzoo.models.art._search import first_max
+from mlzoo.models.art._search import first_max, sum_dtype
 from mlzoo.models.zoo_model import ZooModel, _bind
 
 
@@ -22,8 +22,9 @@ class ARTModel(ZooModel):
     presents the samples one at a time, in order (ART is sequential): each
     sample resonates with the first category of the search that passes
     vigilance, or commits a new one. The loop runs XLA-compiled inside
-    `train_step`; under `tf.distribute` every replica gathers the global batch
-    and learns it whole, so the replicas stay identical to one device.
+    `train_step`, in `keras.ops` (TensorFlow and JAX); under `tf.distribute`
+    every replica gathers the global batch and learns it whole, so the
+    replicas stay identical to one device (a JAX step sees the global batch).
 
     Logs: `loss`, the mean mismatch 1 - |I ∧ w_J| / |I| between each sample I
     and the category J that codes it (in `fit`: J right after learning the
@@ -44,7 +45,6 @@ class ARTModel(ZooModel):
     binary_input = False
 
     def __init__(self, input_dim: int, max_categories: int, vigilance: float, **kwargs):
-        require_tensorflow(type(self).__name__)
         super().__init__(dtype="float32", **kwargs)  # ART weights stay float32 under any policy
         self.input_dim = check_positive_int("input_dim", input_dim)
         self.max_categories = check_positive_int("max_categories", max_categories)
@@ -73,10 +73,11 @@ class ARTModel(ZooModel):
 
     # ------------------------------------------------------------------ compile / entry points
     def configure_compile(self, args: dict) -> dict:
-        """ART learns by resonance: no optimizer, loss or metrics; Keras' step is not jit-compiled.
+        """ART learns by resonance: no optimizer, loss or metrics; the model picks `jit_compile`.
 
-        `steps_per_execution` and `run_eagerly` are honoured; the per-sample loop
-        is XLA-compiled by the model itself.
+        `steps_per_execution` and `run_eagerly` are honoured. The per-sample loop
+        is XLA-compiled by the model itself; TensorFlow runs Keras' step around it
+        as a graph, JAX compiles the whole step (unless `run_eagerly`).
         """
         name = type(self).__name__
         if args.get("metrics") is not None:
@@ -90,7 +91,7 @@ class ARTModel(ZooModel):
                 f"{name} XLA-compiles its own per-sample loop: call compile() without "
                 f"`jit_compile`; received jit_compile={args['jit_compile']!r}."
             )
-        return {**args, "jit_compile": False}
+        return {**args, "jit_compile": "auto" if keras.backend.backend() == "jax" else False}
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, presenting the samples in the given order unless `shuffle=True`."""
@@ -126,45 +127,45 @@ class ARTModel(ZooModel):
     # ------------------------------------------------------------------ steps
     def train_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        x = tf.ensure_shape(_global_batch(x), [None, self.input_dim])
-        y = _global_batch(y)
+        x = ops.reshape(replica_gather(x), [-1, self.input_dim])
+        y = replica_gather(y)
         self._flag_invalid(x, y)
         labels = None if y is None else self._class_indices(y)
-        state = tuple(map(tf.convert_to_tensor, self._state_variables()))
+        state = tuple(map(read, self._state_variables()))
         state, status, mismatch, presented = present_batch(
             type(self),
             self._params(),
             self._encode(x),
             labels,
             state,
-            tf.convert_to_tensor(self._status),
+            read(self._status),
         )
         for variable, value in zip(self._state_variables(), state, strict=True):
             variable.assign(value)
         self._status.assign(status)
-        presented = tf.cast(presented, tf.float32)
-        self._mismatch_tracker.update_state(
-            tf.cast(tf.math.divide_no_nan(mismatch, tf.cast(presented, tf.float64)), tf.float32),
-            sample_weight=presented,
-        )
+        presented = ops.cast(presented, "float32")
+        mean = ops.divide_no_nan(mismatch, ops.cast(presented, mismatch.dtype))
+        self._mismatch_tracker.update_state(ops.cast(mean, "float32"), sample_weight=presented)
         return self._logs()
 
     def test_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         self._flag_invalid(x, y)
         self._update_test_trackers(x, y, self._categories_of(x))
+        return self._test_logs()
+
+    def _test_logs(self) -> dict:
         return self._logs()
 
     def _update_test_trackers(self, x, y, found):
         """`loss`: the mismatch of each sample with its predicted category `found`."""
-        weights = tf.gather(tf.convert_to_tensor(self.category_weights), tf.maximum(found, 0))
-        params = self._params()
-        mismatch = type(self)._mismatch(params, self._encode(x), weights)
-        self._mismatch_tracker.update_state(tf.cast(mismatch, tf.float32))
+        weights = ops.take(read(self.category_weights), ops.maximum(found, 0), axis=0)
+        mismatch = type(self)._mismatch(self._params(), self._encode(x), weights)
+        self._mismatch_tracker.update_state(ops.cast(mismatch, "float32"))
 
     def _logs(self) -> dict:
         self._categories_tracker.reset_state()
-        self._categories_tracker.update_state(tf.cast(self.category_count, tf.float32))
+        self._categories_tracker.update_state(ops.cast(read(self.category_count), "float32"))
         return {
             "loss": self._mismatch_tracker.result(),
             "categories": self._categories_tracker.result(),
@@ -184,27 +185,29 @@ class ARTModel(ZooModel):
             type(self),
             self._params(),
             self._encode(inputs),
-            tf.convert_to_tensor(self.category_weights),
-            tf.convert_to_tensor(self.category_count),
+            read(self.category_weights),
+            read(self.category_count),
         )
 
     def _state_variables(self) -> tuple:
         return self.category_weights, self.category_count
 
     def _params(self) -> dict:
-        """The hyper-parameters the rules read, as float64 tensors."""
-        parameters = self._rule_parameters()
-        return {name: tf.constant(value, tf.float64) for name, value in parameters.items()}
+        """The hyper-parameters the rules read, as `sum_dtype` tensors."""
+        dtype = sum_dtype()
+        return {k: ops.convert_to_tensor(v, dtype) for k, v in self._rule_parameters().items()}
 
     def _rule_parameters(self) -> dict:
         return {"vigilance": self.vigilance}
 
     def _flag_invalid(self, x, y) -> None:
-        code = tf.where(self._valid_features(x), _inputs.OK, _inputs.BAD_FEATURES)
+        code = ops.where(self._valid_features(x), _inputs.OK, _inputs.BAD_FEATURES)
         if y is not None:
-            code = tf.where((code == _inputs.OK) & ~self._valid_labels(y), _inputs.BAD_LABELS, code)
-        code = tf.reduce_max(_global_batch(code[None]))  # the same on every replica
-        self._status.assign(tf.where(self._status == _inputs.OK, code, self._status))
+            bad_labels = (code == _inputs.OK) & ~self._valid_labels(y)
+            code = ops.where(bad_labels, _inputs.BAD_LABELS, code)
+        code = ops.max(replica_gather(code[None]))  # the same on every replica
+        status = read(self._status)
+        self._status.assign(ops.where(status == _inputs.OK, code, status))
 
     # ------------------------------------------------------------------ rules (static, for XLA)
     @staticmethod
@@ -214,7 +217,7 @@ class ARTModel(ZooModel):
 
     @staticmethod
     def _learned_state(state, weights, count, index, commit, label) -> tuple:
-        return weights, count + tf.cast(commit, tf.int32)
+        return weights, count + ops.cast(commit, "int32")
 
 
 class _StopOnStatus(keras.callbacks.Callback):
@@ -227,9 +230,6 @@ class _StopOnStatus(keras.callbacks.Callback):
     on_test_batch_end = on_train_batch_end
 
 
-def _global_batch(tensor):
-    """The whole global batch, in order, on every replica (identity on one device)."""
-    context = tf.distribute.get_replica_context()
-    if tensor is None or context is None or context.num_replicas_in_sync == 1:
-        return tensor
-    return context.all_gather(tensor, axis=0)
+def read(variable):
+    """A tensor of `variable`'s current value (on JAX: the step's state), not the variable."""
+    return ops.copy(variable)

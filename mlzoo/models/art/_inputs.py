@@ -11,7 +11,6 @@ earlier by the base's dataset guard.)
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
 
 from mlzoo._checks import check_class_labels, check_sample_shape, check_values
 
@@ -30,7 +29,7 @@ def check_features(model, x, where: str) -> None:
 
     The base (`ZooModel`) has checked the shape, dtype and finiteness already.
     """
-    if isinstance(x, tf.TensorSpec):
+    if _is_spec(x):
         return  # values from a dataset are checked inside the step
     name = f"{where} x"
     if model.binary_input:
@@ -38,6 +37,11 @@ def check_features(model, x, where: str) -> None:
             raise ValueError(f"`{name}` must hold only 0 and 1.{BINARY_HINT}")
     else:
         check_values(name, x, value_range=(0.0, 1.0), hint=SCALING_HINT)
+
+
+def _is_spec(value) -> bool:
+    """Whether `value` is a dataset's `tf.TensorSpec` (without importing TensorFlow)."""
+    return type(value).__name__ == "TensorSpec"
 
 
 def check_labels(model, y, where: str) -> None:
@@ -50,7 +54,7 @@ def check_labels(model, y, where: str) -> None:
                 f"none: make its elements (x, y).{LABEL_HINT}"
             )
         return
-    if isinstance(y, tf.TensorSpec):
+    if _is_spec(y):
         if not (y.dtype.is_floating or y.dtype.is_integer or y.dtype.is_bool):
             raise ValueError(
                 f"`{name}` elements must be numeric classes; the dataset yields dtype "

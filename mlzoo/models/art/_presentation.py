@@ -2,19 +2,37 @@
 
 `rules` is the model class: its static methods `_choice_and_match`, `_mismatch`,
 `_new_category`, `_learned`, `_resonant_category` and `_learned_state` take
-the hyper-parameters as float64 tensors (`params`). The XLA programs see a
+the hyper-parameters as `sum_dtype` tensors (`params`). The XLA programs see a
 fixed window of WINDOW samples, so every batch size and every model of a
-class and size reuses one compiled program.
+class and size reuses one compiled program. Every loop carries its state
+as values: the caller assigns the variables once the batch is presented.
 """
 
 from __future__ import annotations
 
-import tensorflow as tf
+import keras
+from keras import ops
 
 from mlzoo.models.art import _inputs
-from mlzoo.models.art._search import category_scores, first_max
+from mlzoo.models.art._search import category_scores, first_max, sum_dtype
 
 WINDOW = 256
+
+
+def _compiled(function):
+    """`function(rules, ...)` XLA-compiled once per model class and shapes.
+
+    TensorFlow runs Keras' step around it as a graph (the window loop has a
+    data-dependent length); on JAX the step is compiled too, and this keeps the
+    eager `predict_categories` to one compiled program per shape.
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(function, jit_compile=True, autograph=False)
+    import jax
+
+    return jax.jit(function, static_argnums=0)
 
 
 def present_batch(rules, params: dict, features, labels, state: tuple, status):
@@ -23,62 +41,62 @@ def present_batch(rules, params: dict, features, labels, state: tuple, status):
     `state` starts with the weights (capacity, width) and the category count;
     `labels` (int32) is None for the clustering models. Returns the new state,
     the status, the sum of the mismatches of the learned samples with their
-    resonant categories before learning (float64; 1 for a commit) and their number.
+    resonant categories before learning (`sum_dtype`; 1 for a commit) and their number.
     """
-    size = tf.shape(features)[0]
+    size = ops.shape(features)[0]
     windows = _windows(features)
     label_windows = None if labels is None else _windows(labels)
+    count = ops.shape(windows)[0]
 
     def present(window, status, state, mismatch, learned):
         labels = None if label_windows is None else label_windows[window]
-        valid = tf.minimum(size - window * WINDOW, WINDOW)
+        valid = ops.minimum(size - window * WINDOW, WINDOW)
         state, status, window_mismatch, window_learned = _present_window(
             rules, params, windows[window], labels, valid, state, status
         )
         return window + 1, status, state, mismatch + window_mismatch, learned + window_learned
 
-    zero = tf.constant(0.0, tf.float64)
-    _, status, state, mismatch, learned = tf.while_loop(
-        lambda window, status, *_: (window < tf.shape(windows)[0]) & (status == _inputs.OK),
+    zero = ops.zeros((), "int32")
+    _, status, state, mismatch, learned = ops.while_loop(
+        lambda window, status, *_: (window < count) & (status == _inputs.OK),
         present,
-        (0, status, state, zero, 0),
+        (zero, status, state, ops.zeros((), sum_dtype()), zero),
     )
     return state, status, mismatch, learned
 
 
 def categories(rules, params: dict, features, weights, count):
     """argmax_j T_j over the committed categories for each sample (-1 without categories)."""
-    found = tf.map_fn(
+    found = ops.map(
         lambda window: _window_categories(rules, params, window, weights, count),
         _windows(features),
-        fn_output_signature=tf.int32,
     )
-    return tf.reshape(found, [-1])[: tf.shape(features)[0]]
+    return ops.reshape(found, [-1])[: ops.shape(features)[0]]
 
 
 def _windows(values):
     """(N, ...) -> (ceil(N / WINDOW), WINDOW, ...), zero-padded."""
-    padding = [[0, -tf.shape(values)[0] % WINDOW]] + [[0, 0]] * (values.shape.rank - 1)
-    padded = tf.pad(values, padding)
-    return tf.reshape(padded, tf.concat([[-1, WINDOW], tf.shape(values)[1:]], axis=0))
+    rows, *sample_shape = ops.shape(values)
+    windows = (rows + WINDOW - 1) // WINDOW  # a whole number of windows, also for a symbolic N
+    padding = [[0, windows * WINDOW - rows]] + [[0, 0]] * len(sample_shape)
+    return ops.reshape(ops.pad(values, padding), [windows, WINDOW, *sample_shape])
 
 
-@tf.function(jit_compile=True, autograph=False)
+@_compiled
 def _present_window(rules, params, features, labels, valid, state, status):
     def present(index, status, state, mismatch):
         label = None if labels is None else labels[index]
         state, fits, sample_mismatch = _present(rules, params, features[index], label, state)
-        status = tf.where(fits, status, _inputs.CAPACITY_EXHAUSTED)
-        return index + 1, status, state, mismatch + tf.where(fits, sample_mismatch, 0.0)
+        status = ops.where(fits, status, _inputs.CAPACITY_EXHAUSTED)
+        return index + 1, status, state, mismatch + ops.where(fits, sample_mismatch, 0.0)
 
-    zero = tf.constant(0.0, tf.float64)
-    index, status, state, mismatch = tf.while_loop(
+    index, status, state, mismatch = ops.while_loop(
         lambda index, status, *_: (index < valid) & (status == _inputs.OK),
         present,
-        (0, status, state, zero),
+        (ops.zeros((), "int32"), status, state, ops.zeros((), sum_dtype())),
     )
     # a sample that found no room learned nothing
-    learned = index - tf.cast(status != _inputs.OK, tf.int32)
+    learned = index - ops.cast(status != _inputs.OK, "int32")
     return state, status, mismatch, learned
 
 
@@ -93,24 +111,24 @@ def _present(rules, params, sample, label, state):
     choice, match = category_scores(
         lambda sample, block: rules._choice_and_match(params, sample, block), sample, weights, count
     )
-    committed = tf.range(capacity) < count
+    committed = ops.arange(capacity, dtype="int32") < count
     category = rules._resonant_category(params, choice, match, committed, label, state)
     is_new = category < 0
     fits = ~is_new | (count < capacity)
-    index = tf.where(is_new, tf.minimum(count, capacity - 1), category)
+    index = ops.where(is_new, ops.minimum(count, capacity - 1), category)
     current = weights[index]
     new, learned = rules._new_category(params, sample), rules._learned(params, sample, current)
-    row = tf.where(fits, tf.where(is_new, new, learned), current)
-    weights = tf.tensor_scatter_nd_update(weights, [[index]], [row])
+    row = ops.where(fits, ops.where(is_new, new, learned), current)
+    weights = ops.scatter_update(weights, ops.reshape(index, [1, 1]), row[None])
     # before learning; 1 for a commit: no category coded the sample
     mismatch = rules._mismatch(params, sample[None], current[None])[0]
-    mismatch = tf.where(is_new, tf.constant(1.0, tf.float64), mismatch)
+    mismatch = ops.where(is_new, ops.ones((), mismatch.dtype), mismatch)
     return rules._learned_state(state, weights, count, index, is_new & fits, label), fits, mismatch
 
 
-@tf.function(jit_compile=True, autograph=False)
+@_compiled
 def _window_categories(rules, params, features, weights, count):
-    committed = tf.range(weights.shape[0]) < count
+    committed = ops.arange(weights.shape[0], dtype="int32") < count
 
     def category(sample):
         choice, _ = category_scores(
@@ -121,4 +139,4 @@ def _window_categories(rules, params, features, weights, count):
         )
         return first_max(choice, committed)
 
-    return tf.map_fn(category, features, fn_output_signature=tf.int32)
+    return ops.map(category, features)

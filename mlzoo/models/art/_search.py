@@ -4,49 +4,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import tensorflow as tf
+import keras
+from keras import ops
 
 CHUNK = 128  # rows scored per step of the inner loop, so the cost follows the committed count
 
 
-def category_scores(
-    score: Callable, sample: tf.Tensor, weights: tf.Tensor, count: tf.Tensor
-) -> tuple[tf.Tensor, tf.Tensor]:
-    """Choice T_j and match M_j (float64) of `sample` against the rows of `weights`.
+def sum_dtype() -> str:
+    """The float type of ART's sums: float64 where the backend has it, else float32.
+
+    TensorFlow has float64, and JAX with `jax_enable_x64`; plain JAX computes in
+    float32, where results equal float64's within float tolerance.
+    """
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return "float64" if jax.config.jax_enable_x64 else "float32"
+    return "float64"
+
+
+def category_scores(score: Callable, sample, weights, count) -> tuple:
+    """Choice T_j and match M_j (`sum_dtype`) of `sample` against the rows of `weights`.
 
     Only the first `count` rows are scored, CHUNK rows at a time (the last
     chunk is shifted back to fit, re-scoring a few rows); the rest stay 0 for
     the caller to mask. `score(sample, block)` returns (T, M) of a block.
     """
-    rows = weights.shape[0]
+    rows, width = weights.shape
     chunk = min(CHUNK, rows)
 
     def scored(block_index, choice, match):
-        start = tf.minimum(block_index * chunk, rows - chunk)
-        block = tf.slice(weights, [start, 0], [chunk, weights.shape[1]])
+        start = ops.minimum(block_index * chunk, rows - chunk)
+        block = ops.slice(weights, [start, 0], [chunk, width])
         block_choice, block_match = score(sample, block)
-        where = (start + tf.range(chunk))[:, None]
-        choice = tf.tensor_scatter_nd_update(choice, where, block_choice)
-        match = tf.tensor_scatter_nd_update(match, where, block_match)
+        where = ops.expand_dims(start + ops.arange(chunk, dtype="int32"), 1)
+        choice = ops.scatter_update(choice, where, block_choice)
+        match = ops.scatter_update(match, where, block_match)
         return block_index + 1, choice, match
 
-    zeros = tf.zeros(rows, tf.float64)
-    _, choice, match = tf.while_loop(
-        lambda block_index, *_: block_index * chunk < count, scored, (0, zeros, zeros)
+    zeros = ops.zeros(rows, sum_dtype())
+    _, choice, match = ops.while_loop(
+        lambda block_index, *_: block_index * chunk < count,
+        scored,
+        (ops.convert_to_tensor(0, "int32"), zeros, zeros),
     )
     return choice, match
 
 
-def first_max(scores: tf.Tensor, eligible: tf.Tensor) -> tf.Tensor:
+def first_max(scores, eligible):
     """Index of the largest eligible score, the lowest index among ties; -1 if none.
 
     This is the order in which ART searches its categories (descending T, then
     index), as artlib's `np.lexsort((index, -T))` and `np.argmax`. A NaN score
     (alpha = 0 and an all-zero weight, where artlib divides by zero) never wins.
     """
-    rows = tf.shape(scores)[0]
-    eligible = eligible & ~tf.math.is_nan(scores)
-    masked = tf.where(eligible, scores, tf.constant(float("-inf"), scores.dtype))
-    best = eligible & tf.equal(masked, tf.reduce_max(masked))
-    index = tf.reduce_min(tf.where(best, tf.range(rows), rows))
-    return tf.where(index < rows, index, -1)
+    rows = scores.shape[0]
+    eligible = eligible & ~ops.isnan(scores)
+    masked = ops.where(eligible, scores, ops.cast(float("-inf"), scores.dtype))
+    best = eligible & (masked == ops.max(masked))
+    index = ops.min(ops.where(best, ops.arange(rows, dtype="int32"), rows))
+    return ops.where(index < rows, index, -1)

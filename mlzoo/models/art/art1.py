@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import keras
-import tensorflow as tf
+from keras import ops
 
 from mlzoo.models.art._base import ARTModel
+from mlzoo.models.art._search import sum_dtype
 from mlzoo.models.registry import register
 
 
@@ -71,43 +72,43 @@ class ART1(ARTModel):
         self.uncommitted_bias = float(uncommitted_bias)
 
     def _encode(self, x):
-        return tf.cast(x, tf.float32)
+        return ops.cast(x, "float32")
 
     def _valid_features(self, x):
-        return tf.reduce_all((x == 0) | (x == 1))
+        return ops.all((x == 0) | (x == 1))
 
     def _rule_parameters(self) -> dict:
         return {**super()._rule_parameters(), "uncommitted_bias": self.uncommitted_bias}
 
     @staticmethod
     def _choice_and_match(params, sample, block):
-        # float64 sums of float32 weights times 0/1 are exact: ties stay ties.
-        block, sample = tf.cast(block, tf.float64), tf.cast(sample, tf.float64)
-        bottom_up, top_down = tf.split(block, 2, axis=1)
-        choice = tf.linalg.matvec(bottom_up, sample)
-        return choice, tf.linalg.matvec(top_down, sample) / sample.shape[0]
+        block, sample = ops.cast(block, sum_dtype()), ops.cast(sample, sum_dtype())
+        bottom_up, top_down = ops.split(block, 2, axis=1)
+        overlap = ops.sum(top_down * sample, axis=1)  # |I ∧ t_j|, a whole number: exact
+        # b_j = scale_j t_j, so I . b_j = scale_j |I ∧ t_j|: one rounding, ties stay ties
+        return overlap * ops.max(bottom_up, axis=1), overlap / sample.shape[0]
 
     @staticmethod
     def _mismatch(params, samples, weights):
-        """(|I| - |I ∧ t|) / |I| per row (float64): the share of active bits the template lacks."""
-        samples = tf.cast(samples, tf.float64)
-        top_down = tf.cast(weights[:, samples.shape[-1] :], tf.float64)
-        size = tf.reduce_sum(samples, axis=-1)
-        return tf.math.divide_no_nan(size - tf.reduce_sum(samples * top_down, axis=-1), size)
+        """(|I| - |I ∧ t|) / |I| per row (`sum_dtype`): the share of active bits t lacks."""
+        samples = ops.cast(samples, sum_dtype())
+        top_down = ops.cast(weights[:, samples.shape[-1] :], sum_dtype())
+        size = ops.sum(samples, axis=-1)
+        return ops.divide_no_nan(size - ops.sum(samples * top_down, axis=-1), size)
 
     @staticmethod
     def _scaled(params, template, size):
         bias = params["uncommitted_bias"]
-        scale = tf.math.divide_no_nan(bias, bias - 1 + size)  # 0 for L = 1 and an empty template
-        return tf.cast(tf.concat([scale * template, template], axis=0), tf.float32)
+        scale = ops.divide_no_nan(bias, bias - 1 + size)  # 0 for L = 1 and an empty template
+        return ops.cast(ops.concatenate([scale * template, template], axis=0), "float32")
 
     @staticmethod
     def _new_category(params, sample):
-        sample = tf.cast(sample, tf.float64)
-        return ART1._scaled(params, sample, tf.constant(sample.shape[0], tf.float64))
+        sample = ops.cast(sample, sum_dtype())
+        return ART1._scaled(params, sample, ops.cast(sample.shape[0], sum_dtype()))
 
     @staticmethod
     def _learned(params, sample, weight):
-        top_down = tf.cast(weight[sample.shape[0] :], tf.float64)
-        template = tf.cast(sample, tf.float64) * top_down
-        return ART1._scaled(params, template, tf.reduce_sum(template))
+        top_down = ops.cast(weight[sample.shape[0] :], sum_dtype())
+        template = ops.cast(sample, sum_dtype()) * top_down
+        return ART1._scaled(params, template, ops.sum(template))

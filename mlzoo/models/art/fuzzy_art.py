@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import keras
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import check_fraction, check_non_negative
 from mlzoo.models.art._base import ARTModel
+from mlzoo.models.art._search import sum_dtype
 from mlzoo.models.art.complement import complement_code
 from mlzoo.models.registry import register
 
@@ -39,7 +40,8 @@ class FuzzyART(ARTModel):
     `predict`). Sums run in float64 over the float32 weights, so with fast
     learning the categories and weights equal those of artlib's
     `FuzzyART(rho, alpha, beta)` fitted on `complement_code(x)` in the same
-    order. Features outside [0, 1] raise a `ValueError` (scale them first).
+    order (on JAX without `jax_enable_x64` the sums run in float32: equal
+    within float tolerance). Features outside [0, 1] raise a `ValueError` (scale them first).
 
     Args:
         input_dim: d, features per sample, each in [0, 1].
@@ -77,10 +79,10 @@ class FuzzyART(ARTModel):
             raise ValueError("`learning_rate` must be in (0, 1]; received learning_rate=0.")
 
     def _encode(self, x):
-        return complement_code(tf.cast(x, tf.float32))
+        return complement_code(ops.cast(x, "float32"))
 
     def _valid_features(self, x):
-        return tf.reduce_all((x >= 0) & (x <= 1))  # False for NaN too
+        return ops.all((x >= 0) & (x <= 1))  # False for NaN too
 
     def _rule_parameters(self) -> dict:
         return {**super()._rule_parameters(), "choice": self.choice, "beta": self.learning_rate}
@@ -88,16 +90,16 @@ class FuzzyART(ARTModel):
     @staticmethod
     def _choice_and_match(params, sample, block):
         # float64 sums of float32 values are exact here: order-free, equal to artlib's.
-        block, sample = tf.cast(block, tf.float64), tf.cast(sample, tf.float64)
-        overlap = tf.reduce_sum(tf.minimum(sample, block), axis=1)
-        size = tf.reduce_sum(block, axis=1)
+        block, sample = ops.cast(block, sum_dtype()), ops.cast(sample, sum_dtype())
+        overlap = ops.sum(ops.minimum(sample, block), axis=1)
+        size = ops.sum(block, axis=1)
         return overlap / (params["choice"] + size), overlap / (sample.shape[0] // 2)
 
     @staticmethod
     def _mismatch(params, samples, weights):
-        """1 - |I ∧ w| / |I| per row (float64); |I| = input_dim under complement coding."""
-        samples, weights = tf.cast(samples, tf.float64), tf.cast(weights, tf.float64)
-        overlap = tf.reduce_sum(tf.minimum(samples, weights), axis=-1)
+        """1 - |I ∧ w| / |I| per row (`sum_dtype`); |I| = input_dim under complement coding."""
+        samples, weights = ops.cast(samples, sum_dtype()), ops.cast(weights, sum_dtype())
+        overlap = ops.sum(ops.minimum(samples, weights), axis=-1)
         return 1 - overlap / (samples.shape[-1] // 2)
 
     @staticmethod
@@ -106,6 +108,6 @@ class FuzzyART(ARTModel):
 
     @staticmethod
     def _learned(params, sample, weight):
-        beta, weight = params["beta"], tf.cast(weight, tf.float64)
-        learned = beta * tf.minimum(tf.cast(sample, tf.float64), weight) + (1 - beta) * weight
-        return tf.cast(learned, tf.float32)
+        beta, weight = params["beta"], ops.cast(weight, sum_dtype())
+        learned = beta * ops.minimum(ops.cast(sample, sum_dtype()), weight) + (1 - beta) * weight
+        return ops.cast(learned, "float32")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import check_non_negative, check_positive_int
 from mlzoo.models._training import add_state_weight
 from mlzoo.models.art import _inputs
+from mlzoo.models.art._base import read
 from mlzoo.models.art._presentation import categories
-from mlzoo.models.art._search import first_max
+from mlzoo.models.art._search import first_max, sum_dtype
 from mlzoo.models.art.fuzzy_art import FuzzyART
 from mlzoo.models.registry import register
 
@@ -30,7 +31,8 @@ class FuzzyARTMAP(FuzzyART):
 
         M_j < rho                    skip j
         M_j >= rho, label_j == y     resonance: learn w_j
-        M_j >= rho, label_j != y     match tracking (MT+): rho <- M_j + epsilon;
+        M_j >= rho, label_j != y     match tracking (MT+): rho <- M_j + epsilon
+                                     (at least the next float above M_j);
                                      stop the search if rho > 1
         no category left             commit a new one with w = I, label y
 
@@ -91,28 +93,28 @@ class FuzzyARTMAP(FuzzyART):
         return self._labels_of(self._categories_of(inputs))
 
     def _labels_of(self, found):
-        labels = tf.gather(tf.convert_to_tensor(self.category_labels), tf.maximum(found, 0))
-        return tf.where(found >= 0, labels, -1)
+        labels = ops.take(read(self.category_labels), ops.maximum(found, 0))
+        return ops.where(found >= 0, labels, -1)
 
     def predict_categories(self, x, batch_size: int = 1024) -> np.ndarray:
         """ART_a category of each sample (artlib's `predict_ab(x)[0]`), numpy (N,) int32."""
         x = self._checked("predict", x, None)
         x, params = np.asarray(x, "float32"), self._params()
-        weights, count = map(tf.convert_to_tensor, (self.category_weights, self.category_count))
+        weights, count = map(read, (self.category_weights, self.category_count))
         batches = [
             categories(type(self), params, self._encode(batch), weights, count)
             for batch in np.split(x, range(batch_size, len(x), batch_size))
         ]
-        return np.concatenate(batches)
+        return np.concatenate([ops.convert_to_numpy(batch) for batch in batches])
 
-    def test_step(self, data):
-        return {**super().test_step(data), "accuracy": self._accuracy.result()}
+    def _test_logs(self) -> dict:
+        return {**super()._test_logs(), "accuracy": self._accuracy.result()}
 
     def _update_test_trackers(self, x, y, found):
         """`loss` as `FuzzyART`'s; `accuracy`: the fraction of samples given their class."""
         super()._update_test_trackers(x, y, found)
-        correct = tf.equal(self._labels_of(found), self._class_indices(y))
-        self._accuracy.update_state(tf.cast(correct, tf.float32))
+        correct = self._labels_of(found) == self._class_indices(y)
+        self._accuracy.update_state(ops.cast(correct, "float32"))
 
     def check_data(self, x, y, where: str) -> None:
         """`FuzzyART`'s feature rules; labels: classes 0..C-1 or exact one-hot rows."""
@@ -123,20 +125,20 @@ class FuzzyARTMAP(FuzzyART):
         return (*super()._state_variables(), self.category_labels)
 
     def _one_hot(self, y) -> bool:
-        return y.shape.rank == 2 and y.shape[-1] == self.num_classes > 1
+        return len(y.shape) == 2 and y.shape[-1] == self.num_classes > 1
 
     def _class_indices(self, y):
         if self._one_hot(y):
-            return tf.argmax(y, axis=-1, output_type=tf.int32)
-        return tf.cast(tf.reshape(y, [-1]), tf.int32)
+            return ops.cast(ops.argmax(y, axis=-1), "int32")
+        return ops.cast(ops.reshape(y, [-1]), "int32")
 
     def _valid_labels(self, y):
-        values = tf.cast(y, tf.float64)
+        values = ops.cast(y, sum_dtype())
         if self._one_hot(y):
-            binary = tf.reduce_all((values == 0) | (values == 1))
-            return binary & tf.reduce_all(tf.reduce_sum(values, axis=-1) == 1)
-        whole = tf.reduce_all(values == tf.floor(values))
-        return whole & tf.reduce_all((values >= 0) & (values < self.num_classes))
+            binary = ops.all((values == 0) | (values == 1))
+            return binary & ops.all(ops.sum(values, axis=-1) == 1)
+        whole = ops.all(values == ops.floor(values))
+        return whole & ops.all((values >= 0) & (values < self.num_classes))
 
     def _rule_parameters(self) -> dict:
         return {**super()._rule_parameters(), "epsilon": self.epsilon}
@@ -144,30 +146,43 @@ class FuzzyARTMAP(FuzzyART):
     @staticmethod
     def _resonant_category(params, choice, match, committed, label, state):
         category_labels = state[2]
-        positions = tf.range(tf.shape(choice)[0])
+        positions = ops.arange(choice.shape[0], dtype="int32")
 
         def search(found, vigilance, remaining):
             candidate = first_max(choice, remaining & (match >= vigilance))
-            safe = tf.maximum(candidate, 0)
-            agrees = tf.gather(category_labels, safe) == label
-            raised = match[safe] + params["epsilon"]
+            safe = ops.maximum(candidate, 0)
+            agrees = ops.take(category_labels, safe) == label
+            raised = _tracked(params["epsilon"], ops.take(match, safe))
             mismatch = (candidate >= 0) & ~agrees
-            visited = (choice > choice[safe]) | ((choice == choice[safe]) & (positions <= safe))
-            found = tf.where(
+            best = ops.take(choice, safe)
+            visited = (choice > best) | ((choice == best) & (positions <= safe))
+            found = ops.where(
                 candidate < 0,
                 -1,
-                tf.where(agrees, candidate, tf.where(raised > 1, -1, _SEARCHING)),
+                ops.where(agrees, candidate, ops.where(raised > 1, -1, _SEARCHING)),
             )
-            vigilance = tf.where(mismatch, raised, vigilance)
+            vigilance = ops.where(mismatch, raised, vigilance)
             return found, vigilance, remaining & ~(mismatch & visited)
 
-        start = (tf.constant(_SEARCHING), params["vigilance"], committed)
-        found, _, _ = tf.while_loop(lambda found, *_: found == _SEARCHING, search, start)
+        start = (ops.convert_to_tensor(_SEARCHING, "int32"), params["vigilance"], committed)
+        found, _, _ = ops.while_loop(lambda found, *_: found == _SEARCHING, search, start)
         return found
 
     @staticmethod
     def _learned_state(state, weights, count, index, commit, label) -> tuple:
         weights, count = FuzzyART._learned_state(state, weights, count, index, commit, label)
         labels = state[2]
-        label = tf.where(commit, label, labels[index])
-        return weights, count, tf.tensor_scatter_nd_update(labels, [[index]], [label])
+        label = ops.where(commit, label, labels[index])
+        return weights, count, ops.scatter_update(labels, ops.reshape(index, [1, 1]), label[None])
+
+
+def _tracked(epsilon, match):
+    """MT+'s raised vigilance M_j + epsilon, for epsilon > 0 at least the next float above M_j.
+
+    In float64 the two agree (epsilon 1e-10 is far above M_j's resolution); in
+    float32 (JAX without x64) M_j + 1e-10 rounds back to M_j, which would let
+    a category of match M_j pass again.
+    """
+    raised = match + epsilon
+    above = ops.maximum(raised, ops.nextafter(match, ops.cast(2, match.dtype)))
+    return ops.where(epsilon > 0, above, raised)
