@@ -12,6 +12,7 @@ from mlzoo import (
     callbacks,
     constraints,
     datasets,
+    distribution,
     layers,
     losses,
     models,
