@@ -75,6 +75,7 @@ __all__ = [
     "callbacks",
     "constraints",
     "datasets",
+    "distribution",
     "layers",
     "losses",
     "models",

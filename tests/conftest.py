@@ -5,7 +5,6 @@ import contextlib
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 
 def make_onehot_data(n=48, input_dim=6, output_dim=3, seed=0):

@@ -38,13 +38,13 @@ class AccuracyVoteWeights(keras.callbacks.Callback):
         batch_size: prediction batch size.
 
     Examples:
-        >>> import mlzoo
+        >>> import keras, mlzoo
         >>> (x, y), _ = mlzoo.datasets.load("digits", scale=True)
         >>> model = mlzoo.build_sharing_ensemble_mlp(64, 10, depth=2, first_units=32)
         >>> model.compile("adam")
         >>> history = model.fit(x[:1000], y[:1000], epochs=2, verbose=0,
         ...                     callbacks=[AccuracyVoteWeights((x[1000:], y[1000:]))])
-        >>> weights = model.vote.vote_weights.numpy()   # one per head: 1 tap x 5 heads
+        >>> weights = keras.ops.convert_to_numpy(model.vote.vote_weights)  # 1 tap x 5 heads
         >>> weights.shape, bool((weights > 0).all())
         ((5,), True)
     """

@@ -54,7 +54,8 @@ class AlternatingDirection(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and self.unit == "epoch":
             # 0 once ConversionRateScheduler has ended mutual learning.
-            logs["negative_phase"] = float(self.model.is_negative_step().numpy())
+            negative = self.model.is_negative_step()
+            logs["negative_phase"] = float(keras.ops.convert_to_numpy(negative))
 
     def on_train_end(self, logs=None):
         self.model.negative_phase.assign(0)

@@ -75,16 +75,16 @@ class PlateauPerturbation(keras.callbacks.Callback):
     (`mlzoo run bp_local_minima` measures the effect over 50 seeds).
 
     Examples:
-        >>> import keras, numpy as np, tensorflow as tf
+        >>> import keras, numpy as np
         >>> x_xor = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
         >>> y_xor = np.array([[0], [1], [1], [0]], "float32")
         >>> model = keras.Sequential([keras.Input((2,)),
         ...                           keras.layers.Dense(2, activation="sigmoid"),
         ...                           keras.layers.Dense(1, activation="sigmoid")])
-        >>> data = tf.data.Dataset.from_tensors((x_xor, y_xor)).repeat()
         >>> model.compile(keras.optimizers.SGD(1.0), loss="mse", loss_weights=0.5,
         ...               steps_per_execution=200)  # loss: the lecture's E = mean ½(ŷ − y)²
-        >>> history = model.fit(data, steps_per_epoch=200, epochs=50, verbose=0,
+        >>> x, y = np.tile(x_xor, (200, 1)), np.tile(y_xor, (200, 1))  # 200 batches of XOR
+        >>> history = model.fit(x, y, batch_size=4, shuffle=False, epochs=50, verbose=0,
         ...                     callbacks=[
         ...     PlateauPerturbation("loss", patience=2, min_delta=1e-3, scale=1.0)])
         >>> history.history["perturbations"][-1] > 0   # the plateaus it met were perturbed

@@ -60,7 +60,14 @@ class TiedLayer(keras.layers.Layer):
     @property
     def weights(self):
         """Own weights plus the shared kernel (saved with `tied_to`, not here)."""
-        own = super().weights
+        return self._with_kernel(super().weights)
+
+    @property
+    def variables(self):
+        """Own variables plus the shared kernel (JAX's trainer updates what this lists)."""
+        return self._with_kernel(super().variables)
+
+    def _with_kernel(self, own: list) -> list:
         if not self._tied_to.built:
             return own
         kernel = self._tied_to.kernel

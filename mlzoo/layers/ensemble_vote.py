@@ -53,11 +53,11 @@ class EnsembleVote(keras.layers.Layer):
             None for equal weights.
 
     Examples:
-        >>> import numpy as np
+        >>> import keras, numpy as np
         >>> heads = [np.array([[0.6, 0.4]]), np.array([[0.3, 0.7]]), np.array([[0.2, 0.8]])]
-        >>> EnsembleVote("hard")(heads).numpy().round(3)
+        >>> keras.ops.convert_to_numpy(EnsembleVote("hard")(heads)).round(3)
         array([[0.333, 0.667]], dtype=float32)
-        >>> EnsembleVote("soft", vote_weights=[1, 0, 0])(heads).numpy().round(3)
+        >>> keras.ops.convert_to_numpy(EnsembleVote("soft", vote_weights=[1, 0, 0])(heads)).round(3)
         array([[0.6, 0.4]], dtype=float32)
     """
 

@@ -25,9 +25,9 @@ class MaskingNoise(keras.layers.Layer):
     Input shape: any. Output shape: the input shape.
 
     Examples:
-        >>> import numpy as np, mlzoo
+        >>> import keras, numpy as np, mlzoo
         >>> layer = mlzoo.layers.MaskingNoise(0.5, seed=1)
-        >>> noisy = layer(np.ones((1, 1000)), training=True).numpy()
+        >>> noisy = keras.ops.convert_to_numpy(layer(np.ones((1, 1000)), training=True))
         >>> sorted(set(noisy.ravel().tolist()))  # entries kept unscaled or zeroed
         [0.0, 1.0]
     """

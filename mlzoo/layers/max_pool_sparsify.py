@@ -28,9 +28,9 @@ class MaxPoolSparsify(keras.layers.Layer):
     Output shape: `(N, H, W, C)`.
 
     Examples:
-        >>> import numpy as np, mlzoo
+        >>> import keras, numpy as np, mlzoo
         >>> x = np.array([[1.0, 3.0], [2.0, 0.5]]).reshape(1, 2, 2, 1)
-        >>> mlzoo.layers.MaxPoolSparsify(2)(x).numpy().reshape(2, 2).tolist()
+        >>> keras.ops.convert_to_numpy(mlzoo.layers.MaxPoolSparsify(2)(x)).reshape(2, 2).tolist()
         [[0.0, 3.0], [0.0, 0.0]]
     """
 

@@ -33,9 +33,9 @@ class RadialBasis(keras.layers.Layer):
     Input shape `(N, d)`; output shape `(N, units)`.
 
     Examples:
-        >>> import numpy as np
+        >>> import keras, numpy as np
         >>> layer = RadialBasis(2, centres=np.array([[0.0, 0.0], [1.0, 1.0]]), beta=1.0)
-        >>> np.round(layer(np.array([[0.0, 0.0]], "float32")), 4)
+        >>> keras.ops.convert_to_numpy(layer(np.array([[0.0, 0.0]], "float32"))).round(4)
         array([[1.    , 0.1353]], dtype=float32)
     """
 

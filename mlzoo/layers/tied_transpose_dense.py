@@ -52,8 +52,8 @@ class TiedTransposeDense(TiedLayer):
         >>> decoder = mlzoo.layers.TiedTransposeDense(encoder, activation="sigmoid")
         >>> x = keras.Input((5,))
         >>> model = keras.Model(x, decoder(encoder(x)))
-        >>> decoder.kernel.shape
-        TensorShape([3, 5])
+        >>> tuple(decoder.kernel.shape)
+        (3, 5)
     """
 
     tied_type = keras.layers.Dense

@@ -128,7 +128,8 @@ def _jax_value_and_gradients(fn, variables):
 
     def evaluate(values):
         scope = keras.StatelessScope(collect_losses=True)  # `layer.losses` as on TensorFlow
-        scope.state_mapping = {**known, **{id(v): x for v, x in zip(variables, values)}}
+        given = {id(v): x for v, x in zip(variables, values, strict=True)}
+        scope.state_mapping = {**known, **given}
         with scope:
             loss, aux = fn()
         updates = {k: x for k, x in scope.state_mapping.items() if known.get(k) is not x}

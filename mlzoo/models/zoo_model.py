@@ -108,7 +108,8 @@ def _stateless(name: str, step):
             return step(self, *args)
         state, data = args
         refs = [self._jax_state_group(group) for group in groups]
-        mapping = [pair for r, s in zip(refs, state, strict=True) for pair in zip(r, s)]
+        pairs = (zip(r, s, strict=True) for r, s in zip(refs, state, strict=True))
+        mapping = [pair for group in pairs for pair in group]
         with keras.StatelessScope(state_mapping=mapping) as scope:
             outputs = step(self, data)
         new_state = tuple(

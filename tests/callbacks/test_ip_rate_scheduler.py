@@ -81,9 +81,9 @@ def test_clear_errors(onehot_data):
         _model(rule="task").get_layer("adaptive_1").set_ip_rate(0.1)
 
 
-def test_schedule_applies_under_mirrored_strategy(onehot_data, mirrored_strategy):
+def test_schedule_applies_under_mirrored_strategy(onehot_data, two_device_strategy):
     x, y = onehot_data()
-    with mirrored_strategy.scope():
+    with two_device_strategy.scope():
         model = _model()
     layer = model.get_layer("adaptive_1")
     model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[IPRateScheduler(lambda e, r: 0)])

@@ -94,8 +94,8 @@ def test_trains_under_mixed_float16():
     assert all(np.isfinite(losses)) and losses[-1] < losses[0]
 
 
-def test_trains_under_mirrored_strategy(mirrored_strategy):
-    with mirrored_strategy.scope():
+def test_trains_under_mirrored_strategy(two_device_strategy):
+    with two_device_strategy.scope():
         model = _denoising_autoencoder()
     data = _data((32, 6)) / 2
     losses = model.fit(data, data, batch_size=8, epochs=4, verbose=0).history["loss"]

@@ -144,10 +144,10 @@ def test_keras_save_load(tmp_path, kind):
 
 
 # ------------------------------------------------------- training environments
-def test_one_sgd_step_matches_under_mirrored_strategy(mirrored_strategy):
+def test_one_sgd_step_matches_under_mirrored_strategy(two_device_strategy):
     images, maps = _batch()
     single = _encoder_with_head("conv")
-    with mirrored_strategy.scope():
+    with two_device_strategy.scope():
         mirrored = _encoder_with_head("conv")
     mirrored.set_weights(single.get_weights())
     before = single.evaluate(images, maps, verbose=0)

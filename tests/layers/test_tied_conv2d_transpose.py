@@ -181,10 +181,10 @@ def test_keras_save_load_keeps_the_tie(tmp_path):
 
 
 # ------------------------------------------------------- training environments
-def test_trains_the_same_under_mirrored_strategy(mirrored_strategy):
+def test_trains_the_same_under_mirrored_strategy(two_device_strategy):
     data = _images()
     single = _conv_autoencoder()
-    with mirrored_strategy.scope():
+    with two_device_strategy.scope():
         mirrored = _conv_autoencoder()
     mirrored.set_weights(single.get_weights())
     fit_args = {"batch_size": 8, "epochs": 2, "shuffle": False, "verbose": 0}

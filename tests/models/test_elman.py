@@ -97,6 +97,19 @@ def test_mixed_precision(letters):
     assert model.predict(x, verbose=0).dtype == np.float32
 
 
+def test_a_weight_per_sequence_weights_every_step_of_it(letters):
+    x, y = letters
+    model = build_elman_network(6, 8, 6)
+    model.compile("sgd", "mse", weighted_metrics=["mae"])
+    errors = (model.predict(x, verbose=0) - y) ** 2
+    logs = model.evaluate(x, y, sample_weight=np.array([1.0, 0.0]), verbose=0, return_dict=True)
+    # "sum_over_batch_size": the weighted per-step errors over all N * T steps
+    np.testing.assert_allclose(logs["loss"], errors[0].mean() / 2, rtol=1e-5)
+    np.testing.assert_allclose(
+        logs["mae"], np.abs(model.predict(x[:1], verbose=0) - y[:1]).mean(), rtol=1e-5
+    )
+
+
 def test_softmax_output_takes_integer_classes_per_step(letters):
     x = letters[0]
     classes = x.argmax(-1)  # any per-step class labels (N, T)

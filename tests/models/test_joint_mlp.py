@@ -73,10 +73,10 @@ def test_keras_save_load_round_trip(onehot_data, tmp_path):
     loaded.fit(x, y, epochs=1, batch_size=8, verbose=0)
 
 
-def test_mirrored_strategy_matches_single_device(onehot_data, mirrored_strategy):
+def test_mirrored_strategy_matches_single_device(onehot_data, two_device_strategy):
     x, y = onehot_data()
     single = _compiled("joint", ip_rate=0.2)
-    with mirrored_strategy.scope():
+    with two_device_strategy.scope():
         mirrored = _compiled("joint", ip_rate=0.2)
     mirrored.set_weights(single.get_weights())
     fit_args = {"batch_size": 8, "epochs": 2, "shuffle": False, "verbose": 0}

@@ -126,7 +126,7 @@ def test_negative_kernels_are_reversed_transposed_shared_variables(hidden_units)
     for pos, neg in zip(reversed(positive), negative, strict=True):
         assert neg.tied_to is pos
         assert neg.tied_to.kernel is pos.kernel
-        np.testing.assert_array_equal(neg.kernel.numpy(), pos.kernel.numpy().T)
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(neg.kernel), pos.kernel.numpy().T)
         assert neg.bias is not pos.bias
         assert neg.bias.shape == (pos.kernel.shape[0],)
     # Assigning to a positive kernel changes the negative net's output.
@@ -571,12 +571,12 @@ def test_default_negative_loss_is_squared_error_after_loading(tmp_path):
 
 
 # ------------------------------------------------------------------ distribution
-def test_mirrored_strategy_matches_single_device(onehot_data, mirrored_strategy):
+def test_mirrored_strategy_matches_single_device(onehot_data, two_device_strategy):
     x, y = onehot_data()
     single = _compiled(l2=1e-3)
     _randomize_biases(single)
     initial = single.get_weights()
-    strategy = mirrored_strategy
+    strategy = two_device_strategy
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():
         mirrored = _compiled(l2=1e-3)

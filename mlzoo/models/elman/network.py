@@ -103,15 +103,27 @@ class ElmanNetwork(ZooModel):
     def stateful(self) -> bool:
         return self._stateful
 
+    @property
+    def non_trainable_variables(self) -> list:
+        """Keras' list; on JAX with the context units too (Keras leaves them untracked,
+        and its JAX trainer carries only listed state from one step to the next)."""
+        variables = super().non_trainable_variables
+        if keras.backend.backend() == "jax" and self.stateful:
+            variables = [*variables, *self.get_layer("hidden").states]
+        return variables
+
     def compile_defaults(self) -> dict:
         """Adam(0.01) on the squared error ("mse"), as in Elman's experiments."""
         return {"optimizer": keras.optimizers.Adam(0.01), "loss": "mse"}
 
-    def train_step(self, data):
-        return super().train_step(_per_sequence_weights(data))
+    # Keras' steps (also its symbolic build, on the raw batch) weigh through these two.
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Keras' loss; a weight per sequence (N,) weights every time step of it."""
+        return super().compute_loss(x, y, y_pred, _per_step(sample_weight), training)
 
-    def test_step(self, data):
-        return super().test_step(_per_sequence_weights(data))
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Keras' metrics; a weight per sequence (N,) weights every time step of it."""
+        return super().compute_metrics(x, y, y_pred, _per_step(sample_weight))
 
     def reset_context(self) -> None:
         """Clear the context units (h_{t-1} = 0): the next batch starts a new stream."""
@@ -182,12 +194,11 @@ class ElmanNetwork(ZooModel):
         check_sequences(config, x, y, where)
 
 
-def _per_sequence_weights(data):
+def _per_step(sample_weight):
     """A weight per sequence (N,) as (N, 1), so it weights every time step of the sequence."""
-    x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
     if sample_weight is None or len(sample_weight.shape) != 1:
-        return data
-    return keras.utils.pack_x_y_sample_weight(x, y, keras.ops.expand_dims(sample_weight, -1))
+        return sample_weight
+    return keras.ops.expand_dims(sample_weight, -1)
 
 
 def _hint_single_stream(model: ElmanNetwork, x, where: str) -> None:

@@ -116,11 +116,14 @@ class JointMLP(ZooModel):
         """The adaptive activation layers, input side first."""
         return [layer for layer in self.layers if isinstance(layer, AdaptiveActivation)]
 
-    def train_step(self, data):
-        """Keras' step; the plasticity update of the adaptive layers honours `sample_weight`."""
-        _, _, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+    def train_step(self, *args):
+        """Keras' step; the plasticity update of the adaptive layers honours `sample_weight`.
+
+        `args` is `(data,)` on TensorFlow and `(state, data)` on JAX, passed on as is.
+        """
+        _, _, sample_weight = keras.utils.unpack_x_y_sample_weight(args[-1])
         with weighted_plasticity(self.adaptive_layers, sample_weight):
-            return super().train_step(data)
+            return super().train_step(*args)
 
     def compile_defaults(self) -> dict:
         """SGD(0.1, momentum 0.9) on the seed's squared error (eq. 3.4)."""

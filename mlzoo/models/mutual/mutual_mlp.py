@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from mlzoo._checks import (
@@ -19,7 +18,13 @@ from mlzoo._checks import (
 )
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.squared_error import SquaredError
-from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
+from mlzoo.models._training import (
+    apply_gradients,
+    as_loss_object,
+    regularization_loss,
+    unscaled,
+    value_and_gradients,
+)
 from mlzoo.models.registry import register
 from mlzoo.models.zoo_model import ZooModel
 
@@ -114,7 +119,6 @@ class MutualMLP(ZooModel):
         kernel_initializer="glorot_uniform",
         **kwargs,
     ):
-        require_tensorflow("MutualMLP")
         input_dim = check_positive_int("input_dim", input_dim)
         output_dim = check_positive_int("output_dim", output_dim)
         widths = check_hidden_units(hidden_units)
@@ -245,60 +249,69 @@ class MutualMLP(ZooModel):
             ops.equal(self.negative_loss_measured, 0),
             ops.equal(self.negative_loss_tracker.count, 0),
         )
-        branch = ops.where(negative, 1, ops.where(seed, 2, 0))
-        batch_size = tf.shape(x)[0]
-        variables = self._kernels + self._positive_biases + self._negative_biases
-        num_kernels, num_positive = len(self._kernels), len(self._positive_biases)
+        branch = ops.cast(ops.where(negative, 1, ops.where(seed, 2, 0)), "int32")
+        batch_size = ops.shape(x)[0]
+        kernels, positive_biases = self._kernels, self._positive_biases
+        negative_biases = self._negative_biases
+        num_kernels = len(kernels)
 
+        # Pure branches (no assignment): (loss, E_p, measured E_n, F(x), gradients).
         def positive_step(measure_negative):
-            with tf.GradientTape() as tape:
+            def objective():
                 y_pred = self(x, training=True)
                 loss = self.compute_loss(
                     x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
                 )
-                scaled = self.optimizer.scale_loss(loss)
-            grads = tape.gradient(scaled, variables[: num_kernels + num_positive])
-            if measure_negative:
-                measured = self._negative_objective(x, y, sample_weight, training=False)
-                self.negative_loss_tracker.update_state(
-                    unscaled(measured), sample_weight=batch_size
-                )
-            idle = [ops.zeros_like(b) for b in self._negative_biases]
-            return [loss, loss, ops.cast(y_pred, "float32")] + grads + idle
+                return self.optimizer.scale_loss(loss), (loss, y_pred)
+
+            _, (loss, y_pred), grads = value_and_gradients(objective, kernels + positive_biases)
+            measured = (
+                self._negative_objective(x, y, sample_weight, training=False)
+                if measure_negative
+                else ops.zeros((), "float32")
+            )
+            idle = [ops.zeros(b.shape, b.dtype) for b in negative_biases]
+            return [loss, loss, measured, ops.cast(y_pred, "float32"), *grads, *idle]
 
         def negative_step():
             y_pred = self(x, training=False)  # F is measured, not trained
             positive = self.compute_loss(
                 x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
             )
-            negative_vars = self._kernels + self._negative_biases
-            with tf.GradientTape() as tape:
-                loss = self._negative_objective(x, y, sample_weight, training=True)
-                scaled = self.optimizer.scale_loss(loss)
-            grads = tape.gradient(scaled, negative_vars)
-            self.negative_loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
-            idle = [ops.zeros_like(b) for b in self._positive_biases]
-            return (
-                [loss, positive, ops.cast(y_pred, "float32")]
-                + grads[:num_kernels]
-                + idle
-                + grads[num_kernels:]
-            )
 
-        loss, positive_loss, y_pred, *grads = tf.switch_case(
-            ops.cast(branch, "int32"),
-            [lambda: positive_step(False), negative_step, lambda: positive_step(True)],
+            def objective():
+                loss = self._negative_objective(x, y, sample_weight, training=True)
+                return self.optimizer.scale_loss(loss), loss
+
+            _, loss, grads = value_and_gradients(objective, kernels + negative_biases)
+            idle = [ops.zeros(b.shape, b.dtype) for b in positive_biases]
+            return [
+                loss,
+                positive,
+                loss,
+                ops.cast(y_pred, "float32"),
+                *grads[:num_kernels],
+                *idle,
+                *grads[num_kernels:],
+            ]
+
+        loss, positive_loss, measured, y_pred, *grads = ops.switch(
+            branch, [lambda: positive_step(False), negative_step, lambda: positive_step(True)]
         )
-        held = [ops.copy(b) for b in self._positive_biases + self._negative_biases]
-        self.optimizer.apply(grads, variables)
-        idle = [negative] * num_positive + [ops.logical_not(negative)] * len(self._negative_biases)
-        for bias, before, is_idle in zip(
-            self._positive_biases + self._negative_biases, held, idle, strict=True
-        ):
-            bias.assign(ops.where(is_idle, before, bias))
+        biases = positive_biases + negative_biases
+        held = [ops.copy(b) for b in biases]
+        apply_gradients(self.optimizer, grads, kernels + biases)
+        idle = [negative] * len(positive_biases)
+        idle += [ops.logical_not(negative)] * len(negative_biases)
+        for bias, before, is_idle in zip(biases, held, idle, strict=True):
+            bias.assign(ops.where(is_idle, before, bias.value))
         self.mutual_step.assign_add(1)
         self.loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
         self.positive_loss_tracker.update_state(unscaled(positive_loss), sample_weight=batch_size)
+        measures = ops.cast(ops.not_equal(branch, 0), "int32")  # a negative or seeding step
+        self.negative_loss_tracker.update_state(
+            unscaled(measured), sample_weight=batch_size * measures
+        )
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def test_step(self, data):
@@ -307,7 +320,7 @@ class MutualMLP(ZooModel):
         loss = self.compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
         )
-        self.loss_tracker.update_state(unscaled(loss), sample_weight=tf.shape(x)[0])
+        self.loss_tracker.update_state(unscaled(loss), sample_weight=ops.shape(x)[0])
         logs = self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
         return {k: v for k, v in logs.items() if k not in ("positive_loss", "negative_loss")}
 
@@ -316,8 +329,9 @@ class MutualMLP(ZooModel):
         logs = super().get_metrics_result()
         if "negative_loss" in logs:
             tracker = self.negative_loss_tracker
-            value = ops.where(tracker.count > 0, tracker.result(), self.negative_loss_last)
-            logs["negative_loss"] = value if tf.is_symbolic_tensor(value) else float(value)
+            logs["negative_loss"] = ops.where(
+                tracker.count > 0, tracker.result(), self.negative_loss_last.value
+            )
         return logs
 
     def fit(

@@ -29,12 +29,15 @@ def check_momentum(momentum) -> float:
 def normalised_activation(h, index: int, activation: str, batch_norm: bool, momentum: float):
     """Optional batch normalisation, then the activation: the tail of every backbone layer.
 
-    The statistics are synchronised across replicas (one device: the same
-    numbers), so `MirroredStrategy` normalises with the global batch's.
+    The statistics are the global batch's also under data parallelism: on
+    TensorFlow they are synchronised across `MirroredStrategy` replicas (one
+    device: the same numbers); a JAX `DataParallel` step sees the global batch.
     """
     if batch_norm:
         h = keras.layers.BatchNormalization(
-            momentum=momentum, synchronized=True, name=f"bn_{index}"
+            momentum=momentum,
+            synchronized=keras.backend.backend() == "tensorflow",
+            name=f"bn_{index}",
         )(h)
     return activation_layer(activation, f"act_{index}")(h)
 

@@ -96,7 +96,9 @@ def build_sharing_ensemble_rnn(
     outputs = []
     for i, width in enumerate(units, start=1):
         if kind == "lstm":
-            h = keras.layers.LSTM(width, return_sequences=True, name=f"lstm_{i}")(h)
+            h = keras.layers.LSTM(
+                width, return_sequences=True, use_cudnn=_cudnn(), name=f"lstm_{i}"
+            )(h)
         else:
             h = keras.layers.Conv1D(
                 width, 3, strides=1 + (i - 1) % 2, padding="same", use_bias=False, name=f"conv_{i}"
@@ -113,3 +115,9 @@ def build_sharing_ensemble_rnn(
         head_pooling="last" if kind == "lstm" else "max",
         **head_args,
     )
+
+
+def _cudnn() -> str | bool:
+    """LSTM's `use_cudnn`: off where JAX's cuDNN kernel refuses float16 (mixed precision)."""
+    half = keras.config.dtype_policy().compute_dtype == "float16"
+    return False if half and keras.backend.backend() == "jax" else "auto"

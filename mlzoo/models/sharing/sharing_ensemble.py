@@ -6,12 +6,17 @@ from collections.abc import Sequence
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from mlzoo._checks import check_class_labels, check_weights, one_hot_for_loss
 from mlzoo.layers.ensemble_vote import VOTINGS, EnsembleVote, predicted_classes
-from mlzoo.models._training import as_loss_object, regularization_loss, require_tensorflow, unscaled
+from mlzoo.models._training import (
+    apply_gradients,
+    as_loss_object,
+    regularization_loss,
+    unscaled,
+    value_and_gradients,
+)
 from mlzoo.models.zoo_model import ZooModel
 
 
@@ -72,7 +77,6 @@ class SharingEnsemble(ZooModel):
         vote_weights: str | Sequence[float] = "equal",
         **kwargs,
     ):
-        require_tensorflow("SharingEnsemble")
         super().__init__(**kwargs)
         outputs = getattr(network, "outputs", None)
         if not isinstance(outputs, (list, tuple)) or not outputs:
@@ -179,7 +183,7 @@ class SharingEnsemble(ZooModel):
             return as_loss_object("binary_crossentropy"), ops.cast(
                 ops.reshape(y, (-1, 1)), "float32"
             )
-        if y.shape.rank == 2 and y.shape[-1] == self.num_classes:
+        if len(y.shape) == 2 and y.shape[-1] == self.num_classes:
             return as_loss_object("categorical_crossentropy"), y
         return as_loss_object("sparse_categorical_crossentropy"), ops.reshape(y, (-1,))
 
@@ -194,27 +198,30 @@ class SharingEnsemble(ZooModel):
         return ops.sum(ops.stack(terms)) + regularization_loss(self)
 
     def _update_metrics(self, x, y, ensemble, loss, sample_weight):
-        batch_size = tf.shape(ensemble)[0]
+        batch_size = ops.shape(ensemble)[0]
         self.loss_tracker.update_state(unscaled(loss), sample_weight=batch_size)
         if self.num_classes == 1:
-            predicted = ops.cast(ops.reshape(ensemble, (-1,)) > 0.5, "int64")
-            truth = ops.cast(ops.cast(ops.reshape(y, (-1,)), "float32") > 0.5, "int64")
+            predicted = ops.cast(ops.reshape(ensemble, (-1,)) > 0.5, "int32")
+            truth = ops.cast(ops.cast(ops.reshape(y, (-1,)), "float32") > 0.5, "int32")
         else:
             predicted = ops.argmax(ensemble, axis=-1)
-            one_hot = y.shape.rank == 2 and y.shape[-1] == self.num_classes
-            truth = ops.argmax(y, axis=-1) if one_hot else ops.cast(ops.reshape(y, (-1,)), "int64")
+            one_hot = len(y.shape) == 2 and y.shape[-1] == self.num_classes
+            truth = ops.argmax(y, axis=-1) if one_hot else ops.cast(ops.reshape(y, (-1,)), "int32")
         correct = ops.cast(ops.equal(predicted, truth), "float32")
         self.ensemble_accuracy.update_state(correct, sample_weight=sample_weight)
         return self.compute_metrics(x, y, ensemble, sample_weight)
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        with tf.GradientTape() as tape:
+
+        def objective():
             heads = self.heads(x, training=True)
             loss = self._ensemble_loss(y, heads, sample_weight)
-            scaled = self.optimizer.scale_loss(loss)
+            return self.optimizer.scale_loss(loss), (loss, heads)
+
         variables = self.trainable_variables
-        self.optimizer.apply(tape.gradient(scaled, variables), variables)
+        _, (loss, heads), grads = value_and_gradients(objective, variables)
+        apply_gradients(self.optimizer, grads, variables)
         return self._update_metrics(x, y, self.vote(heads), loss, sample_weight)
 
     def test_step(self, data):
