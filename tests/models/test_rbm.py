@@ -12,10 +12,11 @@ from mlzoo.models.rbm import (
     energy,
     free_energy,
     hidden_probabilities,
+    philox,
     pseudo_log_likelihood,
     visible_mean,
 )
-from mlzoo.models.rbm.sampling import HIDDEN, VISIBLE, RowSlice, stream_key
+from mlzoo.models.rbm.sampling import FLIPPED, HIDDEN, VISIBLE, RowSlice, step_seed, stream_key
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,47 @@ def sklearn_copy(rbm: RBM, random_state=None) -> BernoulliRBM:
     return reference
 
 
+@pytest.mark.parametrize(
+    "seed", [(0, 0), (5, 3), (2**31 - 1, 123456), (-5, 1_000_000), (-(2**31), -1), (7, 2**33 + 5)]
+)
+def test_philox_in_keras_ops_draws_tensorflows_stream(seed):
+    """The draws a JAX step makes are TensorFlow's stateless ones, bit for bit."""
+    tf_seed = np.array(seed, "int64")
+    for shape in [(1,), (7, 5), (33, 64)]:
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(philox.uniform(shape, seed)),
+            tf.random.stateless_uniform(shape, tf_seed).numpy(),
+        )
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(philox.integers(shape, seed, 64)),
+            tf.random.stateless_uniform(shape, tf_seed, maxval=64, dtype=tf.int32).numpy(),
+        )
+        np.testing.assert_allclose(  # Box-Muller's log, sin and cos: float32 rounding
+            keras.ops.convert_to_numpy(philox.normal(shape, seed)),
+            tf.random.stateless_normal(shape, tf_seed).numpy(),
+            atol=1e-5,
+        )
+    folded = philox.fold_in(seed, FLIPPED)
+    assert [int(keras.ops.convert_to_numpy(folded[0])), folded[1]] == list(
+        tf.random.fold_in(tf_seed, FLIPPED).numpy()
+    )
+    # a step's int32 seed as a tensor (sign extended) gives the same stream
+    key = (keras.ops.convert_to_tensor(np.int32(folded[0])), 3)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(philox.uniform((5, 3), key)),
+        tf.random.stateless_uniform((5, 3), tf.random.fold_in(tf_seed, 3)).numpy(),
+    )
+
+
+def test_initial_kernel_is_keras_tensorflow_random_normal():
+    """A seed gives the same RBM on every backend: Keras' RandomNormal as TensorFlow draws it."""
+    for seed in (0, 3, 2**31 + 5):
+        expected = tf.random.stateless_normal((64, 32), [seed % (2**31 - 2), 0]).numpy() * 0.01
+        np.testing.assert_allclose(
+            numpy_of(RBM(64, 32, seed=seed).kernel), expected, rtol=1e-5, atol=1e-7
+        )
+
+
 def test_free_energy_and_pseudo_likelihood_equal_sklearn(binary_digits):
     x = binary_digits[1][:50]
     rbm = RBM(64, 20, weight_scale=0.5, seed=2)
@@ -126,8 +168,8 @@ def test_pcd1_update_is_sklearns(binary_digits):
     chains = RowSlice(batch)
     for step in range(3):
         uniforms = [
-            chains.uniform(stream_key(seed, step, VISIBLE), 64).numpy(),
-            chains.uniform(stream_key(seed, step, HIDDEN), 16).numpy(),
+            numpy_of(chains.uniform(stream_key(step_seed(seed, step), VISIBLE), 64)),
+            numpy_of(chains.uniform(stream_key(step_seed(seed, step), HIDDEN), 16)),
         ]
         reference._fit(x[step * batch : (step + 1) * batch], GivenRandomState(uniforms))
     np.testing.assert_allclose(numpy_of(rbm.kernel), reference.components_.T, atol=1e-6)
@@ -171,12 +213,19 @@ def test_gaussian_visibles_learn_standardised_data():
     assert np.isfinite(rbm.sample(4, gibbs_steps=10)).all()
 
 
-def test_cd_numpy_dataset_steps_per_execution_and_mirrored_agree(binary_digits, mirrored_strategy):
-    """CD-k (the conformance suite runs persistent CD): each replica takes its rows' draws."""
+def test_cd_numpy_dataset_steps_per_execution_and_mirrored_agree(binary_digits, request):
+    """CD-k (the conformance suite runs persistent CD): each replica takes its rows' draws.
+
+    2 devices (MirroredStrategy, or JAX's DataParallel) run last: on JAX the fixture
+    sets DataParallel for the rest of the test.
+    """
     x, persistent = binary_digits[0][:96], False
     runs = []
     for mode in ("numpy", "dataset", "spe", "mirrored"):
-        scope = mirrored_strategy.scope() if mode == "mirrored" else tf.device("/cpu:0")
+        if mode == "mirrored":
+            scope = request.getfixturevalue("two_device_strategy").scope()
+        else:
+            scope = tf.device("/cpu:0")
         with scope:
             rbm = RBM(64, 12, k=2, persistent=persistent, persistent_chains=8, seed=1)
             rbm.compile(
@@ -263,7 +312,7 @@ def test_sample_weight_scales_each_samples_statistics(binary_digits, persistent)
     assert weighted["reconstruction_error"] == pytest.approx(plain["reconstruction_error"])
 
 
-def test_clear_errors(binary_digits, mirrored_strategy):
+def test_clear_errors(binary_digits, two_device_strategy):
     x = binary_digits[0][:32]
     rbm = RBM(64, 8, seed=0)
     with pytest.raises(ValueError, match="takes no labels"):
@@ -300,7 +349,10 @@ def test_clear_errors(binary_digits, mirrored_strategy):
             RBM(**{"visible": 64, "hidden": 8, **kwargs})
     with pytest.raises(ValueError, match="gibbs_steps"):
         rbm.sample(2, gibbs_steps=0)
-    with mirrored_strategy.scope():
+    with two_device_strategy.scope():
         odd = RBM(64, 8, persistent=True, persistent_chains=3)
+    if keras.backend.backend() != "tensorflow":  # a DataParallel step runs every chain
+        odd.fit(x, verbose=0)
+        return
     with pytest.raises(ValueError, match="multiple of the 2 replicas"):
         odd.fit(x, verbose=0)

@@ -76,7 +76,7 @@ def test_organises_digits(digits):
 
 
 def test_decay_schedules_and_callback(digits):
-    progress = tf.constant([0.0, 0.5, 1.0])
+    progress = keras.ops.convert_to_tensor([0.0, 0.5, 1.0])
     np.testing.assert_allclose(decayed(3.0, 1.0, progress, "asymptotic"), [3, 1.5, 1])
     np.testing.assert_allclose(decayed(3.0, 1.0, progress, "linear"), [3, 2, 1])
     np.testing.assert_allclose(decayed(4.0, 1.0, progress, "exponential"), [4, 2, 1], rtol=1e-6)

@@ -6,10 +6,17 @@ import numbers
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import check_choice, check_positive, check_positive_int, check_values
-from mlzoo.models._training import add_state_weight, batch_and_weights
+from mlzoo.models._training import (
+    add_state_weight,
+    batch_and_weights,
+    num_replicas,
+    replica_gather,
+    replica_rows,
+    replica_sum,
+)
 from mlzoo.models.rbm.energy import (
     VISIBLE_TYPES,
     hidden_probabilities,
@@ -24,6 +31,7 @@ from mlzoo.models.rbm.sampling import (
     RowSlice,
     bernoulli,
     sample_visible,
+    step_seed,
     stream_key,
 )
 from mlzoo.models.registry import register
@@ -76,12 +84,14 @@ class RBM(ZooModel):
     `predict(x)` / `transform(x)` / calling the model give P(h = 1 | v): the
     RBM is a feature extractor.
 
-    Random numbers are counter-based, keyed by (seed, step): under
+    Random numbers are counter-based, keyed by (seed, step), and the same on
+    TensorFlow and JAX (TensorFlow's Philox stream, see `sampling`): under
     `tf.distribute` each replica takes its rows of the draw over the global
     batch and the statistics are summed over replicas (the optimizer's
     all-reduce), so 2 replicas do exactly what one device does on the global
     batch. Persistent chains are split evenly over the replicas (each runs
     persistent_chains / replicas of them) and gathered back after every step.
+    On JAX a `keras.distribution.DataParallel` step sees the whole batch.
     All state (weights, chains, step) lives in variables, so `steps_per_execution`
     changes nothing and `BackupAndRestore` resumes exactly. The model computes in
     float32 under any global dtype policy.
@@ -147,7 +157,7 @@ class RBM(ZooModel):
         self.seed = int(seed)
         self.kernel = self.add_weight(
             shape=(self.visible, self.hidden),
-            initializer=keras.initializers.RandomNormal(stddev=weight_scale, seed=self.seed),
+            initializer=_KernelInitializer(weight_scale, self.seed),
             dtype="float32",
             autocast=False,
             name="kernel",
@@ -196,31 +206,26 @@ class RBM(ZooModel):
 
     def call(self, inputs):
         """P(h = 1 | v) of each row: (N, hidden), float32."""
-        return hidden_probabilities(
-            keras.ops.cast(inputs, "float32"), self.kernel, self.hidden_bias
-        )
+        return hidden_probabilities(ops.cast(inputs, "float32"), self.kernel, self.hidden_bias)
 
     # -- training -----------------------------------------------------------------------
     def train_step(self, data):
         v, weights = batch_and_weights(data)
-        context = tf.distribute.get_replica_context()
-        share = _replica_share(context, tf.shape(v)[0])
-        step = self.step.value
-        hidden_input = tf.matmul(v, self.kernel) + self.hidden_bias
-        h_data = tf.sigmoid(hidden_input)
-        key = stream_key(self.seed, step, FLIPPED)
+        share = _replica_share(ops.shape(v)[0])
+        seed = step_seed(self.seed, self.step.value)
+        hidden_input = ops.matmul(v, self.kernel) + self.hidden_bias
+        h_data = ops.sigmoid(hidden_input)
+        key = stream_key(seed, FLIPPED)
         logs = self._measure(v, h_data, hidden_input, share, key, weights)
-        chains, h_start = self._chain_start(context, share, h_data, step)
-        v_model, h_model, h_last = self._negative_phase(h_start, chains, step)
-        data_count = tf.cast(share.total, "float32")
-        model_count = tf.cast(chains.total, "float32")
+        chains, h_start = self._chain_start(share, h_data, seed)
+        v_model, h_model, h_last = self._negative_phase(h_start, chains, seed)
+        data_count = ops.cast(share.total, "float32")
+        model_count = ops.cast(chains.total, "float32")
         positive = _statistics(v, h_data, weights)
         if self.persistent:
             negative = _statistics(v_model, h_model, None)
             if weights is not None:  # the chains weigh as much as the batch's mean weight
-                total = tf.reduce_sum(weights)
-                if context is not None and context.num_replicas_in_sync > 1:
-                    total = context.all_reduce("sum", total)
+                total = replica_sum(ops.sum(weights))
                 negative = [term * (total / data_count) for term in negative]
         else:
             negative = _statistics(v_model, h_model, weights)
@@ -230,43 +235,34 @@ class RBM(ZooModel):
             model / model_count - data / data_count
             for model, data in zip(negative, positive, strict=True)
         ]
-        self.optimizer.apply_gradients(
-            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias], strict=True)
-        )
+        self.optimizer.apply(gradients, [self.kernel, self.visible_bias, self.hidden_bias])
         if self.persistent:
-            if context is not None and context.num_replicas_in_sync > 1:
-                h_last = context.all_gather(h_last, axis=0)
-            self.chains.assign(h_last)
+            self.chains.assign(replica_gather(h_last))
         self.step.assign_add(1)
         return logs
 
-    def _chain_start(self, context, share: RowSlice, h_data, step):
+    def _chain_start(self, share: RowSlice, h_data, seed):
         """This replica's negative chains and their hidden start.
 
         PCD: its equal share of the persistent chains; CD: h ~ P(h | v) of its data rows.
         """
         if not self.persistent:
-            key = stream_key(self.seed, step, START)
+            key = stream_key(seed, START)
             return share, bernoulli(h_data, share.uniform(key, h_data.shape[-1]))
-        total = self.persistent_chains
-        replicas = 1 if context is None else context.num_replicas_in_sync
-        per_replica = total // replicas
-        first = 0 if replicas == 1 else context.replica_id_in_sync_group * per_replica
-        return RowSlice(per_replica, first, total), self.chains.value[first : first + per_replica]
+        chains = _replica_share(self.persistent_chains // num_replicas())
+        return chains, self.chains.value[chains.offset : chains.offset + chains.rows]
 
-    def _negative_phase(self, h, chains: RowSlice, step):
+    def _negative_phase(self, h, chains: RowSlice, seed):
         """k Gibbs steps h -> v -> h: the last visible sample, P(h | v) and (PCD) h sample."""
         h_last = None
         for t in range(self.k):
             mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
-            v = sample_visible(
-                mean, chains, stream_key(self.seed, step, VISIBLE + 2 * t), self.visible_type
-            )
+            v = sample_visible(mean, chains, stream_key(seed, VISIBLE + 2 * t), self.visible_type)
             probabilities = hidden_probabilities(v, self.kernel, self.hidden_bias)
             if t < self.k - 1 or self.persistent:
                 h_last = bernoulli(
                     probabilities,
-                    chains.uniform(stream_key(self.seed, step, HIDDEN + 2 * t), self.hidden),
+                    chains.uniform(stream_key(seed, HIDDEN + 2 * t), self.hidden),
                 )
                 h = h_last
         return v, probabilities, h_last
@@ -274,7 +270,7 @@ class RBM(ZooModel):
     def _measure(self, v, h_data, hidden_input, share: RowSlice, key, weights) -> dict:
         """Update and return the losses and (Bernoulli) the pseudo-log-likelihood."""
         mean = visible_mean(h_data, self.kernel, self.visible_bias, self.visible_type)
-        error = tf.reduce_mean(tf.square(v - mean), axis=-1)
+        error = ops.mean(ops.square(v - mean), axis=-1)
         self._loss_mean.update_state(error, sample_weight=weights)
         self._reconstruction_mean.update_state(error, sample_weight=weights)
         if self.visible_type == "bernoulli":
@@ -289,14 +285,15 @@ class RBM(ZooModel):
 
     def test_step(self, data):
         v, weights = batch_and_weights(data)
-        share = _replica_share(tf.distribute.get_replica_context(), tf.shape(v)[0])
-        hidden_input = tf.matmul(v, self.kernel) + self.hidden_bias
-        key = stream_key(self.seed, self.step.value, FLIPPED + 1)
-        return self._measure(v, tf.sigmoid(hidden_input), hidden_input, share, key, weights)
+        share = _replica_share(ops.shape(v)[0])
+        hidden_input = ops.matmul(v, self.kernel) + self.hidden_bias
+        key = stream_key(step_seed(self.seed, self.step.value), FLIPPED + 1)
+        return self._measure(v, ops.sigmoid(hidden_input), hidden_input, share, key, weights)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """Train on unlabelled `x` (array or `tf.data`); compiles with `SGD(0.1)` if needed."""
-        replicas = self.distribute_strategy.num_replicas_in_sync
+        strategy = getattr(self, "distribute_strategy", None)  # TensorFlow's trainer only
+        replicas = 1 if strategy is None else strategy.num_replicas_in_sync
         if self.persistent and self.persistent_chains % replicas:
             raise ValueError(
                 f"`persistent_chains`={self.persistent_chains} must be a multiple of the "
@@ -314,7 +311,7 @@ class RBM(ZooModel):
         """Mean-field reconstruction E[v | h = P(h | v)]: (N, visible)."""
         h = self.transform(x, batch_size)
         mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
-        return keras.ops.convert_to_numpy(mean)
+        return ops.convert_to_numpy(mean)
 
     def sample(self, n: int, gibbs_steps: int = 1000, seed: int = 0) -> np.ndarray:
         """`n` fantasies: E[v | h] after `gibbs_steps` steps h -> v -> h from h ~ Bernoulli(1/2).
@@ -325,34 +322,44 @@ class RBM(ZooModel):
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise ValueError(f"`seed` must be an integer; received seed={seed!r}.")
-        return keras.ops.convert_to_numpy(
-            self._gibbs_sweeps(tf.constant(n), tf.constant(gibbs_steps), tf.constant(seed))
-        )
-
-    @tf.function
-    def _gibbs_sweeps(self, n, gibbs_steps, seed):
         chains = RowSlice(n)
-        h = bernoulli(
-            tf.fill([n, self.hidden], 0.5),
-            chains.uniform(stream_key(seed, 0, START), self.hidden),
-        )
-        for t in tf.range(gibbs_steps):
+
+        def sweep(t, h):
+            sweep_seed = step_seed(seed, t)
             mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
-            v = sample_visible(mean, chains, stream_key(seed, t, VISIBLE), self.visible_type)
-            h = bernoulli(
+            v = sample_visible(mean, chains, stream_key(sweep_seed, VISIBLE), self.visible_type)
+            return bernoulli(
                 hidden_probabilities(v, self.kernel, self.hidden_bias),
-                chains.uniform(stream_key(seed, t, HIDDEN), self.hidden),
+                chains.uniform(stream_key(sweep_seed, HIDDEN), self.hidden),
             )
-        return visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
+
+        start = chains.uniform(stream_key(step_seed(seed, 0), START), self.hidden)
+        h = ops.fori_loop(0, gibbs_steps, sweep, bernoulli(ops.full_like(start, 0.5), start))
+        mean = visible_mean(h, self.kernel, self.visible_bias, self.visible_type)
+        return ops.convert_to_numpy(mean)
 
 
-def _replica_share(context, rows) -> RowSlice:
-    """This replica's rows of the global batch (all rows outside `tf.distribute`)."""
-    if context is None or context.num_replicas_in_sync == 1:
-        return RowSlice(rows)
-    sizes = context.all_gather(tf.reshape(rows, [1]), axis=0)
-    replica = context.replica_id_in_sync_group
-    return RowSlice(rows, tf.reduce_sum(sizes[:replica]), tf.reduce_sum(sizes))
+class _KernelInitializer(keras.initializers.Initializer):
+    """W ~ N(0, s^2): Keras' `RandomNormal(stddev=s, seed=seed)` on TensorFlow, on every backend.
+
+    The draw is TensorFlow's stateless normal under the seed (seed, 0) that Keras'
+    TensorFlow backend makes of an integer seed, so a seed gives one RBM on all backends.
+    """
+
+    def __init__(self, stddev: float, seed: int):
+        self.stddev, self.seed = stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        key = (self.seed % (2**31 - 2), 0)  # Keras' TensorFlow seed cast (floormod)
+        return RowSlice(shape[0]).normal(key, shape[1]) * self.stddev
+
+    def get_config(self) -> dict:
+        return {"stddev": self.stddev, "seed": self.seed}
+
+
+def _replica_share(rows) -> RowSlice:
+    """This replica's rows of a global batch of draws (all of them outside `tf.distribute`)."""
+    return RowSlice(rows, *replica_rows(rows))
 
 
 def _statistics(v, h, weights):
@@ -360,7 +367,7 @@ def _statistics(v, h, weights):
     weighted = v if weights is None else v * weights[:, None]
     h_sum = h if weights is None else h * weights[:, None]
     return [
-        tf.matmul(weighted, h, transpose_a=True),
-        tf.reduce_sum(weighted, 0),
-        tf.reduce_sum(h_sum, 0),
+        ops.matmul(ops.transpose(weighted), h),
+        ops.sum(weighted, 0),
+        ops.sum(h_sum, 0),
     ]

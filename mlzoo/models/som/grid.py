@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 
 def grid_coordinates(rows: int, cols: int) -> np.ndarray:
@@ -15,12 +15,12 @@ def grid_coordinates(rows: int, cols: int) -> np.ndarray:
 def gaussian_neighbourhood(winner_coords, coords, sigma):
     """h_bj = exp(-||r_j - r_c(b)||^2 / (2 sigma^2)): (B, U) for winners (B, 2), units (U, 2)."""
     offsets = winner_coords[:, None, :] - coords[None, :, :]
-    return tf.exp(-tf.reduce_sum(tf.square(offsets), axis=-1) / (2.0 * tf.square(sigma)))
+    return ops.exp(-ops.sum(ops.square(offsets), axis=-1) / (2.0 * ops.square(sigma)))
 
 
 def adjacent(first_coords, second_coords):
     """True where two units are grid neighbours, diagonals included (MiniSom's rule, ≤ 1.42)."""
-    return tf.reduce_max(tf.abs(first_coords - second_coords), axis=-1) <= 1.0
+    return ops.max(ops.abs(first_coords - second_coords), axis=-1) <= 1.0
 
 
 def u_matrix(codebook: np.ndarray) -> np.ndarray:

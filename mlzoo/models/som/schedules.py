@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tensorflow as tf
+from keras import ops
 
 DECAYS = ("asymptotic", "linear", "exponential", "constant")
 
@@ -20,7 +20,7 @@ def decayed(start: float, end: float, progress, decay: str):
     if decay == "linear":
         return start + (end - start) * progress
     if decay == "exponential":
-        return start * tf.pow(end / start, progress)
+        return start * ops.power(end / start, progress)
     if decay == "constant":
         return start + 0.0 * progress
     raise ValueError(f"`decay` must be one of {DECAYS}; received decay={decay!r}.")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import check_batch, check_choice, check_fraction, check_positive_int
 from mlzoo.callbacks.som_decay import SOMDecay
-from mlzoo.models._training import add_state_weight, batch_and_weights
+from mlzoo.models._training import add_state_weight, batch_and_weights, replica_sum
 from mlzoo.models.registry import register
 from mlzoo.models.som.grid import adjacent, gaussian_neighbourhood, grid_coordinates, u_matrix
 from mlzoo.models.som.init import INITS, init_codebook
 from mlzoo.models.som.schedules import DECAYS, decayed
-from mlzoo.models.zoo_model import ZooModel
+from mlzoo.models.zoo_model import ZooModel, _is_dataset
 
 # decay rules that run from a start value to an end value (the others ignore the end)
 _TO_AN_END = ("linear", "exponential")
@@ -48,8 +48,9 @@ class SelfOrganizingMap(ZooModel):
     not grid neighbours, diagonals included), measured on each batch before its
     update; every one is lower-is-better, so Keras' monitors work in mode "auto".
     `predict` gives the winner's (row, col); `evaluate(x)` the errors of the
-    current map. Under `tf.distribute` the sums are all-reduced, so a replicated
-    batch gives the single-device update.
+    current map. Under `tf.distribute` the sums are all-reduced (`replica_sum`),
+    so a replicated batch gives the single-device update; on JAX a
+    `keras.distribution.DataParallel` step sees the whole batch.
 
     Args:
         rows: grid rows.
@@ -130,7 +131,7 @@ class SelfOrganizingMap(ZooModel):
         else:
             check_batch("x_init", x_init, (self.input_dim,))
             codebook = init_codebook(x_init, self.rows, self.cols, init, seed)
-        self.coords = tf.constant(grid_coordinates(self.rows, self.cols))
+        self.coords = ops.convert_to_tensor(grid_coordinates(self.rows, self.cols))
         self.codebook = add_state_weight(
             self,
             "codebook",
@@ -151,7 +152,7 @@ class SelfOrganizingMap(ZooModel):
     # -- the map ----------------------------------------------------------------------
     def _rates(self):
         """(sigma, eta) tensors at the current step t of the horizon T."""
-        progress = tf.minimum(self.step / self.total_steps, 1.0)
+        progress = ops.minimum(self.step / self.total_steps, 1.0)
         sigma = decayed(self.sigma, self.sigma_end, progress, self.decay)
         eta = decayed(self.learning_rate, self.learning_rate_end, progress, self.decay)
         return sigma, eta
@@ -163,27 +164,33 @@ class SelfOrganizingMap(ZooModel):
     def _distances(self, x):
         """Squared distances (B, U) by ||x||^2 - 2 x.w + ||w||^2, clipped at 0."""
         w = self.codebook
-        cross = tf.matmul(x, w, transpose_b=True)
-        squared = tf.reduce_sum(x * x, 1, keepdims=True) - 2.0 * cross
-        return tf.maximum(squared + tf.reduce_sum(w * w, 1)[None, :], 0.0)
+        cross = ops.matmul(x, ops.transpose(w))
+        squared = ops.sum(x * x, 1, keepdims=True) - 2.0 * cross
+        return ops.maximum(squared + ops.sum(w * w, 1)[None, :], 0.0)
 
     def _winners(self, x):
-        """Squared distances, best unit and second-best unit of each sample."""
+        """Squared distances, best unit and second-best unit of each sample (ties: lower index).
+
+        Two argmins rather than `top_k`, which JAX exports as an op TensorFlow cannot load;
+        a one-unit map's second-best unit is its only one.
+        """
         distances = self._distances(x)
-        _, best_two = tf.math.top_k(-distances, k=min(2, self.codebook.shape[0]))
-        return distances, best_two[:, 0], best_two[:, -1]
+        best = ops.argmin(distances, axis=1)
+        is_best = ops.arange(distances.shape[1], dtype=best.dtype)[None, :] == best[:, None]
+        second = ops.argmin(ops.where(is_best, np.inf, distances), axis=1)
+        return distances, best, second
 
     def _errors(self, x):
         distances, best, second = self._winners(x)
-        quantization = tf.sqrt(tf.gather(distances, best, batch_dims=1))
+        quantization = ops.sqrt(ops.take_along_axis(distances, best[:, None], axis=1)[:, 0])
         coords = self.coords
-        far = ~adjacent(tf.gather(coords, best), tf.gather(coords, second))
-        return best, quantization, tf.cast(far, "float32")
+        far = ops.logical_not(adjacent(ops.take(coords, best, 0), ops.take(coords, second, 0)))
+        return best, quantization, ops.cast(far, "float32")
 
     def call(self, x):
         """Winner (row, col) of each sample, int32 (N, 2)."""
-        best = self._winners(tf.cast(x, "float32"))[1]
-        return tf.stack([best // self.cols, best % self.cols], axis=1)
+        best = self._winners(ops.cast(x, "float32"))[1]
+        return ops.stack([best // self.cols, best % self.cols], axis=1)
 
     # -- training -----------------------------------------------------------------
     def _measure(self, quantization, far, weights):
@@ -196,19 +203,18 @@ class SelfOrganizingMap(ZooModel):
         x, weights = batch_and_weights(data)
         best, quantization, far = self._errors(x)
         sigma, eta = self._rates()
-        h = gaussian_neighbourhood(tf.gather(self.coords, best), self.coords, sigma)
-        log_keep = tf.math.log1p(-tf.minimum(eta * h, 1.0))  # log(1 - eta h_bj)
+        h = gaussian_neighbourhood(ops.take(self.coords, best, 0), self.coords, sigma)
+        log_keep = ops.log1p(-ops.minimum(eta * h, 1.0))  # log(1 - eta h_bj)
         if weights is not None:
             h = h * weights[:, None]
-            log_keep = tf.math.multiply_no_nan(log_keep, weights[:, None])
-        context = tf.distribute.get_replica_context()
-        pulled = tf.matmul(h, x, transpose_a=True)  # sum_b s_b h_bj x_b
-        mass = tf.reduce_sum(h, 0)  # sum_b s_b h_bj
-        log_keep = tf.reduce_sum(log_keep, 0)
-        if context is not None and context.num_replicas_in_sync > 1:
-            pulled, mass, log_keep = context.all_reduce("sum", [pulled, mass, log_keep])
-        rate = 1.0 - tf.exp(log_keep)
-        mean = pulled / tf.maximum(mass, 1e-30)[:, None]
+            # weight 0 keeps the unit even where log(1 - eta h) = -inf (eta h = 1)
+            log_keep = ops.where(weights[:, None] == 0.0, 0.0, log_keep * weights[:, None])
+        pulled = ops.matmul(ops.transpose(h), x)  # sum_b s_b h_bj x_b
+        mass = ops.sum(h, 0)  # sum_b s_b h_bj
+        log_keep = ops.sum(log_keep, 0)
+        pulled, mass, log_keep = replica_sum([pulled, mass, log_keep])
+        rate = 1.0 - ops.exp(log_keep)
+        mean = pulled / ops.maximum(mass, 1e-30)[:, None]
         self.codebook.assign_add(rate[:, None] * (mean - self.codebook))
         self.step.assign_add(1.0)
         return self._measure(quantization, far, weights)
@@ -285,8 +291,10 @@ def _is_empty_dataset_of_unknown_length(x, steps_per_epoch) -> bool:
     unknown length needs `SOMDecay(total_steps=...)`, but an empty one needs its
     own message.
     """
-    if not isinstance(x, tf.data.Dataset) or steps_per_epoch is not None:
+    if not _is_dataset(x) or steps_per_epoch is not None:
         return False
+    import tensorflow as tf  # already loaded: x is a tf.data.Dataset
+
     if int(x.cardinality()) != int(tf.data.UNKNOWN_CARDINALITY):
         return False
     return not any(True for _ in x.take(1))
