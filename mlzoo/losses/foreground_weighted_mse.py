@@ -33,8 +33,9 @@ def foreground_weights(saliency, eps: float = 0.2):
         A tensor of `saliency`'s shape.
 
     Examples:
-        >>> import numpy as np
-        >>> foreground_weights(np.array([[0.0, 0.3]]), eps=0.2).numpy().round(2).tolist()
+        >>> import keras, numpy as np
+        >>> weights = foreground_weights(np.array([[0.0, 0.3]]), eps=0.2)
+        >>> keras.ops.convert_to_numpy(weights).round(2).tolist()
         [[0.4, 1.0]]
     """
     eps = check_non_negative("eps", eps)

@@ -14,6 +14,10 @@ min-max normalised per image to [0, 1] and repeated back to pixels. The shortest
 exact: Bellman-Ford relaxation by directional sweeps (left→right, right→left, top→bottom,
 bottom→top), vectorised over the batch, repeated until no distance changes.
 
+The maps are input preprocessing, computed once per image on the host: `geodesic_saliency`
+is NumPy and works whatever the Keras backend; `saliency_tf` and `with_saliency` run it
+inside `tf.data` pipelines (TensorFlow must be installed; `tf.data` feeds JAX models too).
+
 Examples:
     >>> import numpy as np
     >>> images = np.zeros((1, 5, 5, 3), np.uint8)
@@ -25,12 +29,15 @@ Examples:
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
 import numpy as np
-import tensorflow as tf
 
 from mlzoo._checks import check_non_negative, check_positive_int
 from mlzoo.saliency.colour import srgb_to_lab, srgb_to_lightness
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 def geodesic_saliency(
@@ -88,9 +95,12 @@ def saliency_tf(images, **kwargs) -> tf.Tensor:
     static shape are checked when the op is built, pixel values when it runs.
 
     Examples:
+        >>> import tensorflow as tf
         >>> saliency_tf(tf.zeros((2, 8, 8, 3), tf.uint8)).shape
         TensorShape([2, 8, 8])
     """
+    import tensorflow as tf
+
     images = tf.convert_to_tensor(images)
     options = inspect.signature(geodesic_saliency).bind(images, **kwargs)
     options.apply_defaults()
@@ -117,10 +127,13 @@ def with_saliency(dataset: tf.data.Dataset, **kwargs) -> tf.data.Dataset:
     `geodesic_saliency`. Order is kept; maps are computed in parallel (`AUTOTUNE`).
 
     Examples:
+        >>> import tensorflow as tf
         >>> ds = tf.data.Dataset.from_tensor_slices(tf.zeros((4, 8, 8, 3), tf.uint8)).batch(2)
         >>> [s.shape for _, s in with_saliency(ds)]
         [TensorShape([2, 8, 8]), TensorShape([2, 8, 8])]
     """
+    import tensorflow as tf
+
     spec = dataset.element_spec
     if isinstance(spec, tf.TensorSpec):
         return dataset.map(

@@ -5,17 +5,17 @@ from __future__ import annotations
 import math
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from mlzoo.layers.max_pool_sparsify import MaxPoolSparsify
 from mlzoo.layers.tied_conv2d_transpose import TiedConv2DTranspose
 from mlzoo.layers.tied_transpose_dense import TiedTransposeDense
 from mlzoo.losses.foreground_weighted_mse import ForegroundWeightedMSE, pack_foreground_target
-from mlzoo.models._training import require_tensorflow, unscaled
+from mlzoo.models._training import apply_gradients, unscaled, value_and_gradients
+from mlzoo.models.zoo_model import ZooModel
 
 
-class LayerwiseAutoencoder(keras.Model):
+class LayerwiseAutoencoder(ZooModel):
     """Tied denoising autoencoder around `encoder`, with the thesis's saliency terms.
 
     For the stage's input v = feed(x) (the frozen layers below, section 2.2.3):
@@ -43,8 +43,13 @@ class LayerwiseAutoencoder(keras.Model):
     r of the stage's input; `reconstruct_saliency(x)` the head's output.
 
     A stage is a training device built by `GreedyPretrainer`, which keeps the
-    stages for inspection; it is not meant to be saved (save the classifier).
+    stages for inspection and checks their data; it is not meant to be saved
+    (save the classifier).
     """
+
+    uses_loss = False
+    supports_sample_weight = False
+    check_dataset_values = False  # `GreedyPretrainer` checks the values (range, NaN) itself
 
     def __init__(
         self,
@@ -61,7 +66,6 @@ class LayerwiseAutoencoder(keras.Model):
         auxiliary: LayerwiseAutoencoder | None = None,
         **kwargs,
     ):
-        require_tensorflow("LayerwiseAutoencoder")
         super().__init__(**kwargs)
         if isinstance(encoder, keras.layers.Dense):
             decoder = TiedTransposeDense(encoder, activation=decoder_activation, name="decoder")
@@ -92,7 +96,13 @@ class LayerwiseAutoencoder(keras.Model):
         names = ["loss", "reconstruction_loss"]  # logged: `compute_terms`
         names += ["saliency_loss"] if saliency_head is not None else []
         names += ["auxiliary_loss"] if auxiliary is not None else []
-        self._trackers = {name: keras.metrics.Mean(name=name) for name in names}
+        for name in names:
+            self.add_tracker(name)
+
+    @property
+    def feature_shape(self) -> tuple:
+        """The shape of one `x`: the feed's input, or the encoder's without a feed."""
+        return tuple((self.encoder.input if self.feed is None else self.feed.inputs[0]).shape[1:])
 
     @property
     def uses_saliency(self) -> bool:
@@ -179,23 +189,23 @@ class LayerwiseAutoencoder(keras.Model):
         unique = {id(v): v for v in variables}
         return list(unique.values())
 
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
-
     def _update(self, terms, x):
-        count = tf.shape(x)[0]
-        for name, tracker in self._trackers.items():
-            tracker.update_state(unscaled(terms[name]), sample_weight=count)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        count = ops.shape(x)[0]
+        trackers = self._trackers.metrics
+        for tracker in trackers:
+            tracker.update_state(unscaled(terms[tracker.name]), sample_weight=count)
+        return {tracker.name: tracker.result() for tracker in trackers}
 
     def train_step(self, data):
         x, saliency, _ = keras.utils.unpack_x_y_sample_weight(data)
         variables = self.own_variables()
-        with tf.GradientTape() as tape:
+
+        def scaled_loss():
             terms = self.compute_terms(x, saliency, training=True)
-            scaled = self.optimizer.scale_loss(terms["loss"])
-        self.optimizer.apply(tape.gradient(scaled, variables), variables)
+            return self.optimizer.scale_loss(terms["loss"]), terms
+
+        _, terms, gradients = value_and_gradients(scaled_loss, variables)
+        apply_gradients(self.optimizer, gradients, variables)
         return self._update(terms, x)
 
     def test_step(self, data):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from mlzoo._checks import (
     check_batch,
@@ -24,6 +24,9 @@ from mlzoo.models.autoencoders.auxiliary import build_auxiliary_stack, pooling_b
 from mlzoo.models.autoencoders.classifier import ENCODER_PREFIX
 from mlzoo.models.autoencoders.layerwise import LayerwiseAutoencoder
 from mlzoo.models.autoencoders.plan import METHODS, StagePlan, stage_plans
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 NOISES = ("mask", "gaussian", None)
 
@@ -188,6 +191,8 @@ class GreedyPretrainer:
         Returns:
             One `History.history` dict per stage (also in `self.history`).
         """
+        import tensorflow as tf  # the stages read `tf.data` pipelines, on every backend
+
         try:
             return self._pretrain(model, x, saliency, layers, callbacks)
         except tf.errors.InvalidArgumentError as error:  # a dataset batch failed its check
@@ -205,7 +210,7 @@ class GreedyPretrainer:
         encoders = self._encoders(model, layers)
         map_shape = tuple(model.inputs[0].shape[1:3])
         data = self._data(model, x, saliency, map_shape)
-        sample = next(iter(data.take(1)))
+        sample = keras.tree.map_structure(keras.ops.convert_to_numpy, next(iter(data.take(1))))
         decay = self.saliency_weight_decay
         if decay is None:
             decay = 0.1 if isinstance(encoders[0], keras.layers.Dense) else 0.0
@@ -288,6 +293,8 @@ class GreedyPretrainer:
         return layers
 
     def _data(self, model, x, saliency, map_shape) -> tf.data.Dataset:
+        import tensorflow as tf
+
         if isinstance(x, tf.data.Dataset):
             spec = x.element_spec
             if self.needs_saliency and not (isinstance(spec, tuple) and len(spec) >= 2):
@@ -443,6 +450,7 @@ def _checked_array(name, values, shape, *, value_range=None, hint="", range_hint
 
 def _guard_batch(*element, maps: bool):
     """A dataset element with its images checked finite and in `PIXEL_RANGE` (maps in [0, 1])."""
+    import tensorflow as tf
 
     def check(tensor, low, high, what):
         if not tensor.dtype.is_floating and not tensor.dtype.is_integer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 
 def correlation_sums(values, errors):
@@ -12,8 +12,9 @@ def correlation_sums(values, errors):
     V (P, K) are the candidates' values, E (P, O) the residual errors; the sums
     are additive over batches (and replicas), so S over a whole epoch is exact.
     """
-    ones = tf.ones_like(values[:, :1])
-    return tf.matmul(tf.concat([ones, values], 1), tf.concat([ones, errors], 1), transpose_a=True)
+    ones = ops.ones_like(values[:, :1])
+    moments = ops.concatenate([ones, values], 1), ops.concatenate([ones, errors], 1)
+    return ops.einsum("pk,po->ko", *moments)  # a sum over the patterns p
 
 
 def covariance(sums):
@@ -27,7 +28,7 @@ def scores(sums):
     if isinstance(sums, np.ndarray):
         cov = sums[1:, 1:] - sums[1:, :1] * sums[:1, 1:] / sums[0, 0]
         return np.abs(cov).sum(1)
-    return tf.reduce_sum(tf.abs(covariance(sums)), 1)
+    return ops.sum(ops.abs(covariance(sums)), 1)
 
 
 def ascent_objective(values, errors, sums):
@@ -39,4 +40,4 @@ def ascent_objective(values, errors, sums):
     n = sums[0, 0]
     centred = errors - sums[:1, 1:] / n
     cov = covariance(sums)
-    return tf.reduce_sum(tf.matmul(values, centred, transpose_a=True) * tf.sign(cov)) / n
+    return ops.sum(ops.einsum("pk,po->ko", values, centred) * ops.sign(cov)) / n

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from mlzoo._checks import (
     check_choice,
@@ -17,11 +18,16 @@ from mlzoo._checks import (
     check_sample_shape,
 )
 from mlzoo.callbacks.stopping import check_min_relative_change, reached, stagnated
-from mlzoo.models._training import add_state_weight
+from mlzoo.models._training import (
+    add_state_weight,
+    apply_gradients,
+    replica_sum,
+    value_and_gradients,
+)
 from mlzoo.models.cascade.candidates import ascent_objective, correlation_sums, scores
 from mlzoo.models.cascade.network import cascade_network
 from mlzoo.models.registry import register
-from mlzoo.models.zoo_model import ZooModel
+from mlzoo.models.zoo_model import ZooModel, _is_dataset
 
 #: the phases of growth, in the order they follow each other.
 PHASES = ("output", "candidates", "select", "done")
@@ -232,6 +238,13 @@ class CascadeCorrelation(ZooModel):
     def feature_shape(self) -> tuple:
         return (self.input_dim,)
 
+    @property
+    def variables(self) -> list:
+        """Every variable the steps use, the two Adams' state included (not weights: not saved
+        with the model's, no `get_weights` entries), so JAX's stateless steps carry it."""
+        optimizers = [*self.output_optimizer.variables, *self.candidate_optimizer.variables]
+        return [*super().variables, *optimizers]
+
     def _state(self) -> np.ndarray:
         return keras.ops.convert_to_numpy(self.growth_state).copy()
 
@@ -257,7 +270,8 @@ class CascadeCorrelation(ZooModel):
         return (h + 1) * self.output_epochs + h * (self.candidate_epochs + 1)
 
     def compile_defaults(self) -> dict:
-        return {"jit_compile": False}
+        """No XLA on TensorFlow (a growth step is tiny, its compile is not); JAX always compiles."""
+        return {"jit_compile": False} if keras.backend.backend() == "tensorflow" else {}
 
     # ------------------------------------------------------------------ the network
     def _features(self, x):
@@ -267,24 +281,24 @@ class CascadeCorrelation(ZooModel):
         bias = keras.ops.convert_to_tensor(self.hidden_bias)
         columns = [x]
         for k in range(self.max_hidden_units):
-            inputs = columns[0] if k == 0 else tf.concat(columns, 1)
-            z = tf.matmul(inputs, kernel[: self.input_dim + k, k : k + 1]) + bias[k]
-            columns.append(self._hidden_fn(z) * tf.cast(k < installed, "float32"))
-        return tf.concat(columns, 1) if len(columns) > 1 else x
+            inputs = columns[0] if k == 0 else ops.concatenate(columns, 1)
+            z = ops.matmul(inputs, kernel[: self.input_dim + k, k : k + 1]) + bias[k]
+            columns.append(self._hidden_fn(z) * ops.cast(k < installed, "float32"))
+        return ops.concatenate(columns, 1) if len(columns) > 1 else x
 
     def _logits(self, features):
-        return tf.matmul(features, self.output_kernel) + self.output_bias
+        return ops.matmul(features, self.output_kernel) + self.output_bias
 
     def _activate(self, logits):
         if self.output_activation == "sigmoid":
-            return tf.sigmoid(logits)
+            return ops.sigmoid(logits)
         if self.output_activation == "softmax":
-            return tf.nn.softmax(logits)
+            return ops.softmax(logits)
         return logits
 
     def call(self, x):
         """The outputs y = g(W [x, h] + b), float32 (B, output_dim)."""
-        return self._activate(self._logits(self._features(tf.cast(x, "float32"))))
+        return self._activate(self._logits(self._features(ops.cast(x, "float32"))))
 
     def to_functional(self) -> keras.Model:
         """The grown network as a plain functional model (Dense + Concatenate layers).
@@ -320,21 +334,21 @@ class CascadeCorrelation(ZooModel):
     # ------------------------------------------------------------------ training steps
     def _targets(self, y):
         """Labels to (batch, output_dim) float targets (integer classes one-hot encoded)."""
-        if self.output_activation == "softmax" and (y.shape.rank == 1 or y.shape[-1] == 1):
-            return tf.one_hot(tf.cast(tf.reshape(y, [-1]), "int32"), self.output_dim)
-        return tf.reshape(tf.cast(y, "float32"), [-1, self.output_dim])
+        if self.output_activation == "softmax" and (len(y.shape) == 1 or y.shape[-1] == 1):
+            return ops.one_hot(ops.cast(ops.reshape(y, [-1]), "int32"), self.output_dim)
+        return ops.reshape(ops.cast(y, "float32"), [-1, self.output_dim])
 
     def _per_sample(self, logits, targets):
         """(loss, accuracy) of each sample; accuracy None for linear outputs."""
         if self.output_activation == "sigmoid":
-            losses = tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits)
-            hits = tf.cast(tf.equal(targets, tf.cast(logits > 0, "float32")), "float32")
-            return tf.reduce_mean(losses, 1), tf.reduce_mean(hits, 1)
+            losses = ops.binary_crossentropy(targets, logits, from_logits=True)
+            hits = ops.cast(ops.equal(targets, ops.cast(logits > 0, "float32")), "float32")
+            return ops.mean(losses, 1), ops.mean(hits, 1)
         if self.output_activation == "softmax":
-            losses = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits)
-            hits = tf.equal(tf.argmax(logits, 1), tf.argmax(targets, 1))
-            return losses, tf.cast(hits, "float32")
-        return tf.reduce_mean(tf.square(logits - targets), 1), None
+            losses = ops.categorical_crossentropy(targets, logits, from_logits=True)
+            hits = ops.equal(ops.argmax(logits, 1), ops.argmax(targets, 1))
+            return losses, ops.cast(hits, "float32")
+        return ops.mean(ops.square(logits - targets), 1), None
 
     def _measure(self, losses, hits) -> dict:
         self._loss_mean.update_state(losses)
@@ -346,35 +360,42 @@ class CascadeCorrelation(ZooModel):
 
     def train_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        x, targets = tf.cast(x, "float32"), self._targets(y)
+        x, targets = ops.cast(x, "float32"), self._targets(y)
         phase = self._traced_phase
         features = self._features(x)
         if phase == OUTPUT:
             variables = [self.output_kernel, self.output_bias]
-            with tf.GradientTape() as tape:
-                logits = self._logits(features)
-                losses, hits = self._per_sample(logits, targets)
-                count = _all_reduce(tf.cast(tf.shape(x)[0], "float32"))
-                objective = tf.reduce_sum(losses) / count  # replicas' gradients sum to the mean
-            self.output_optimizer.apply(tape.gradient(objective, variables), variables)
+            # the sum over the global batch's count: replicas' gradients sum to the mean's
+            count = replica_sum(ops.cast(ops.shape(x)[0], "float32"))
+
+            def output_loss():
+                losses, hits = self._per_sample(self._logits(features), targets)
+                return ops.sum(losses) / count, (losses, hits)
+
+            _, (losses, hits), gradients = value_and_gradients(output_loss, variables)
+            apply_gradients(self.output_optimizer, gradients, variables)
         else:
             logits = self._logits(features)
             losses, hits = self._per_sample(logits, targets)
-        correlation = tf.zeros(())
+        correlation = ops.zeros(())
         if phase in (CANDIDATES, SELECT):
             errors = self._activate(logits) - targets
             variables = [self.candidate_kernel, self.candidate_bias]
-            with tf.GradientTape() as tape:
-                values = self._hidden_fn(tf.matmul(features, variables[0]) + variables[1])
-                sums = tf.stop_gradient(_all_reduce(correlation_sums(values, errors)))
-                objective = -ascent_objective(values, errors, sums)
+
+            def candidate_loss():
+                values = self._hidden_fn(ops.matmul(features, variables[0]) + variables[1])
+                sums = ops.stop_gradient(replica_sum(correlation_sums(values, errors)))
+                return -ascent_objective(values, errors, sums), sums
+
             if phase == CANDIDATES:
-                self.candidate_optimizer.apply(tape.gradient(objective, variables), variables)
+                _, sums, gradients = value_and_gradients(candidate_loss, variables)
+                apply_gradients(self.candidate_optimizer, gradients, variables)
             else:
+                sums = candidate_loss()[1]
                 self.selection_sums.assign_add(sums)
-            correlation = tf.reduce_max(scores(sums))
+            correlation = ops.max(scores(sums))
         self._correlation_mean.update_state(correlation)
-        self._units_mean.update_state(tf.cast(self.growth_state[_UNITS], "float32"))
+        self._units_mean.update_state(ops.cast(self.growth_state[_UNITS], "float32"))
         logs = self._measure(losses, hits)
         return {
             **logs,
@@ -384,7 +405,7 @@ class CascadeCorrelation(ZooModel):
 
     def test_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        logits = self._logits(self._features(tf.cast(x, "float32")))
+        logits = self._logits(self._features(ops.cast(x, "float32")))
         return self._measure(*self._per_sample(logits, self._targets(y)))
 
     # ------------------------------------------------------------------ growth
@@ -405,20 +426,24 @@ class CascadeCorrelation(ZooModel):
         (`epoch_budget()` at most), `batch_size=None` takes the whole set per step,
         `verbose=0`, `shuffle=False`.
         """
-        if batch_size is None and not isinstance(x, tf.data.Dataset) and hasattr(x, "__len__"):
+        if batch_size is None and not _is_dataset(x) and hasattr(x, "__len__"):
             batch_size = max(len(x), 1)
         epochs = self.epoch_budget() if epochs is None else epochs
         plain = {"sample_weight", "class_weight", "steps_per_epoch", "validation_split"}
         self._compile_if_needed()
         if (
-            hasattr(x, "shape")
+            keras.backend.backend() == "tensorflow"
+            and hasattr(x, "shape")
             and hasattr(y, "shape")
             and not shuffle
             and not plain & set(kwargs)
             and self.steps_per_execution == 1  # (Keras would run whole executions per epoch)
         ):
             # Growth runs thousands of short epochs: one repeated dataset (with its single
-            # iterator) instead of Keras' new iterator per epoch, ~10x less overhead per epoch.
+            # iterator) instead of Keras' new iterator per epoch, ~10x less overhead per epoch
+            # on TensorFlow. On JAX Keras' own array iterator costs less than this dataset.
+            import tensorflow as tf
+
             self._checked("fit", x, y)  # the array checks, before the data becomes a dataset
             rows = len(x)
             x = (
@@ -454,6 +479,17 @@ class CascadeCorrelation(ZooModel):
                 functions[phase] = self.train_function
             self.train_function = functions[phase]
 
+    def make_train_function(self, force=False):
+        """Keras', with a step function of its own per call on JAX: `jax.jit` reuses the trace
+        of an equal function (the same bound method), blind to the phase held in Python."""
+        if keras.backend.backend() != "jax":
+            return super().make_train_function(force)
+        self.train_step = functools.partial(type(self).train_step, self)
+        try:
+            return super().make_train_function(force)
+        finally:
+            del self.train_step
+
     def _advance(self, logs: dict) -> None:
         """The end of an epoch: count it, apply the stopping rules, move to the next phase."""
         if not logs:
@@ -486,7 +522,7 @@ class CascadeCorrelation(ZooModel):
             if stop or state[_EPOCHS] >= self.candidate_epochs:
                 if self._growth_rows:
                     self._growth_rows[-1]["candidate_epochs"] = int(state[_EPOCHS])
-                self.selection_sums.assign(tf.zeros(self.selection_sums.shape))
+                self.selection_sums.assign(ops.zeros(self.selection_sums.shape))
                 state[_PHASE] = SELECT
         self.growth_state.assign(state)
 
@@ -519,10 +555,10 @@ class CascadeCorrelation(ZooModel):
 
     def _restart_phase(self, state: np.ndarray, phase: int, optimizer) -> None:
         state[_PHASE], state[_EPOCHS], state[_SEEN] = phase, 0, 0
-        self.stagnation.assign(tf.zeros(self.stagnation.shape))
+        self.stagnation.assign(ops.zeros(self.stagnation.shape))
         for variable in optimizer.variables:  # a fresh Adam per phase, as the paper's fresh runs
             if variable.name != "learning_rate":
-                variable.assign(tf.zeros(variable.shape, variable.dtype))
+                variable.assign(ops.zeros(variable.shape, variable.dtype))
 
     def _start_candidates(self, state: np.ndarray) -> None:
         """A new pool, uniform in [-1, 1] on the inputs and the installed units."""
@@ -613,11 +649,3 @@ class _Growth(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.network._advance(logs or {})
-
-
-def _all_reduce(value):
-    """Sum over replicas under `tf.distribute` (identity on one device)."""
-    context = tf.distribute.get_replica_context()
-    if context is not None and context.num_replicas_in_sync > 1:
-        return context.all_reduce("sum", value)
-    return value
