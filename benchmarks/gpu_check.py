@@ -66,6 +66,23 @@ def check(spec, steps: int) -> dict:
         keras.config.set_dtype_policy("float32")
 
 
+def family_table(*files: dict) -> list[dict]:
+    """docs/benchmarks.md: every family's mixed_float16 fit, per backend run file."""
+    rows = []
+    for results in files:
+        for record in results["models"]:
+            logs = record.get("logs") or {}
+            rows.append({
+                "backend": results["backend"],
+                "model": record["model"],
+                "finite": "yes" if record["ok"] else "no",
+                "weights on": record.get("device", "—"),
+                "seconds (2 epochs, tracing included)": f"{record['seconds']:.1f}",
+                "last loss": f"{logs['loss']:.4f}" if "loss" in logs else record.get("error", ""),
+            })
+    return rows
+
+
 def main(argv=None) -> dict:
     parser = ExperimentParser("gpu_check", __doc__, command="bench")
     parser.add_argument("--steps", type=int, default=3, help="batches per epoch")
