@@ -215,25 +215,30 @@ def summarise_runs(args, info: dict, times: dict, numpy_rate: float) -> dict:
     }
 
 
-def speed_table(*files: dict) -> list[dict]:
-    """docs/benchmarks.md: per backend and spe, the medians, GFLOP/s, shares and ratios."""
+def speed_table(*files: dict, share: str = "yes") -> list[dict]:
+    """docs/benchmarks.md: per backend and spe, the medians, GFLOP/s, shares and ratios.
+
+    `share=no` leaves the shares out (a run whose reference rate was not the device's).
+    """
     rows = []
     for results in files:
         for run in results["runs"]:
             median, gflops = run["median_epoch_seconds"], run["gflops"]
-            share = run["share_of_matmul"]
+            fraction = run["share_of_matmul"]
             cross = run.get("positive_vs_plain_tensorflow")
+            shown = {m: f", {fraction[m]:.0%}" if share == "yes" else "" for m in fraction}
             rows.append({
                 "backend": f"{run['backend']} ({run['device']})",
                 "spe": run["steps_per_execution"],
                 "plain epoch s (GFLOP/s, share)": (
-                    f"{median['plain']:.3f} ({gflops['plain']:.0f}, {share['plain']:.0%})"
+                    f"{median['plain']:.3f} ({gflops['plain']:.0f}{shown['plain']})"
                 ),
                 "positive / plain": f"{run['positive_ratio']:.3f}",
                 "positive / plain TF": "" if cross is None else f"{cross:.3f}",
                 "negative / plain y→x": f"{run['negative_vs_plain_transposed']:.3f}",
                 "positive GFLOP/s (share)": (
-                    f"{gflops['positive']:.0f} ({share['positive']:.0%})"
+                    f"{gflops['positive']:.0f} ({fraction['positive']:.0%})" if share == "yes"
+                    else f"{gflops['positive']:.0f}"
                 ),
             })
     return rows
