@@ -48,3 +48,22 @@ def test_a_model_on_an_unsupported_backend_names_the_supported_ones(monkeypatch)
     monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
     with pytest.raises(RuntimeError, match="tensorflow and jax.*KERAS_BACKEND is 'torch'"):
         mlzoo.models.get("self_organizing_map", rows=2, cols=2, input_dim=3)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_mlzoo_trains_on_jax_without_tensorflow():
+    """A JAX user needs no TensorFlow for models fitted on arrays (the issue 17 contract)."""
+    script = (
+        "import sys; sys.modules['tensorflow'] = None\n"  # any `import tensorflow` fails
+        "import numpy as np, mlzoo\n"
+        "x = np.random.default_rng(0).random((32, 4), dtype='float32')\n"
+        "som = mlzoo.models.get('self_organizing_map', rows=2, cols=2, input_dim=4)\n"
+        "som.compile(); som.fit(x, epochs=1, batch_size=8, verbose=0)\n"
+        "mlp = mlzoo.build_mutual_mlp(4, 3, 2); mlp.compile('sgd')\n"
+        "mlp.fit(x, np.eye(2, dtype='float32')[np.arange(32) % 2], epochs=1, verbose=0)\n"
+        "print('trained', 'tensorflow' in sys.modules and sys.modules['tensorflow'] is not None)\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().endswith("trained False")
