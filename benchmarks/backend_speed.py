@@ -66,36 +66,20 @@ def _worker(argv: list[str]) -> None:
     """One backend: build the models, trace them, then time one epoch each per "round"."""
     import keras
 
-    from benchmarks._timing import EpochTimer, load_flat_onehot, plain_mlp
-    from mlzoo import build_mutual_mlp
-    from mlzoo.callbacks import AlternatingDirection
-    from mlzoo.losses import SquaredError
+    from benchmarks._timing import EpochTimer, load_flat_onehot
+    from benchmarks.mutual_speed import phase_trainings
 
     config = json.loads(argv[0])
     x, y = load_flat_onehot(config["dataset"], config["data_dir"])
     if config["samples"]:
         x, y = x[: config["samples"]], y[: config["samples"]]
-    input_dim, output_dim, hidden = x.shape[1], y.shape[1], config["hidden"]
-    trainings = {}
-    for spe in config["steps_per_execution"]:
-        models = {
-            "plain": plain_mlp(input_dim, hidden, output_dim),
-            "plain_transposed": plain_mlp(output_dim, hidden, input_dim),
-            "positive": build_mutual_mlp(input_dim, hidden, output_dim),
-            "negative": build_mutual_mlp(input_dim, hidden, output_dim),
-        }
-        for model in models.values():
-            model.compile(
-                optimizer=keras.optimizers.SGD(0.2, momentum=0.9),
-                loss=SquaredError(),
-                steps_per_execution=spe,
-            )
-        # Batch-level alternation with a period no run reaches, started in the negative half.
-        models["negative"].mutual_step.assign(10**6)
-        negative = [AlternatingDirection(period=10**6, unit="batch")]
-        for name, model in models.items():
-            data = (y, x) if name == "plain_transposed" else (x, y)
-            trainings[f"{name}@{spe}"] = (model, *data, negative if name == "negative" else [])
+    trainings = {
+        f"{name}@{spe}": training
+        for spe in config["steps_per_execution"]
+        for name, training in phase_trainings(
+            x, y, hidden=config["hidden"], steps_per_execution=spe
+        ).items()
+    }
 
     def epoch(model, inputs, targets, callbacks) -> float:
         timer = EpochTimer()

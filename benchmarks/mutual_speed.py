@@ -19,14 +19,11 @@ from mlzoo.losses import SquaredError
 from zoo_scripts._results import progress, write_results
 
 
-def run(x, y, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
-    """Median epoch seconds of the four trainings and their ratios.
+def phase_trainings(x, y, *, hidden: int, steps_per_execution: int) -> dict[str, tuple]:
+    """`name -> (model, inputs, targets, callbacks)` of the four compiled trainings.
 
-    `plain` is the baseline the issue names (a Sequential x -> y MLP of F's
-    shapes). The negative phase is an y -> x pass whose large layer is the last
-    one, which also needs the gradient with respect to its input (one more
-    matmul of the large kernel than F), so `plain_transposed`, a Sequential
-    y -> x MLP of G's shapes, is timed as its like-for-like baseline.
+    SGD(0.2, momentum 0.9) and squared error for all; the negative model starts in the
+    negative half of a batch-level alternation whose period no run reaches.
     """
     input_dim, output_dim = x.shape[1], y.shape[1]
     models = {
@@ -41,15 +38,26 @@ def run(x, y, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
             loss=SquaredError(),
             steps_per_execution=steps_per_execution,
         )
-    # Batch-level alternation with a period no run reaches, started in the negative half.
-    always_negative = [AlternatingDirection(period=10**6, unit="batch")]
     models["negative"].mutual_step.assign(10**6)
-    trainings = {
+    always_negative = [AlternatingDirection(period=10**6, unit="batch")]
+    return {
         "plain": (models["plain"], x, y, ()),
         "plain_transposed": (models["plain_transposed"], y, x, ()),
         "positive": (models["positive"], x, y, ()),
         "negative": (models["negative"], x, y, always_negative),
     }
+
+
+def run(x, y, *, hidden, batch_size, steps_per_execution, rounds) -> dict:
+    """Median epoch seconds of the four trainings and their ratios.
+
+    `plain` is the baseline the issue names (a Sequential x -> y MLP of F's
+    shapes). The negative phase is an y -> x pass whose large layer is the last
+    one, which also needs the gradient with respect to its input (one more
+    matmul of the large kernel than F), so `plain_transposed`, a Sequential
+    y -> x MLP of G's shapes, is timed as its like-for-like baseline.
+    """
+    trainings = phase_trainings(x, y, hidden=hidden, steps_per_execution=steps_per_execution)
     median = interleaved_medians(trainings, rounds, batch_size)
     return {
         "steps_per_execution": steps_per_execution,

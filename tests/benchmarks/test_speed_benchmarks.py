@@ -4,6 +4,7 @@ import pytest
 
 from benchmarks import (
     _timing,
+    backend_speed,
     feed_speed,
     input_guard_cost,
     joint_speed,
@@ -126,3 +127,52 @@ def test_input_guard_quick_run_times_guarded_and_unguarded_epochs(tmp_path):
     for run in results["runs"]:
         assert run["ratio"] == pytest.approx(run["guarded"] / run["unguarded"])
     assert 0 < results["array_check_seconds"] < 1  # digits: 1,222 x 64
+
+
+def test_step_flops_and_matmul_rate():
+    assert backend_speed.step_flops(784, 300, 10) == 6 * 238_200
+    calls = []
+
+    def matmul(a, b):
+        calls.append(a.shape)
+        return a @ b
+
+    rate = backend_speed.matmul_rate(matmul, 64, repeats=2)
+    assert calls == [(64, 64)] * 3 and rate > 0
+
+
+@pytest.mark.slow
+def test_backend_speed_steps_every_installed_backend_and_reports_shares(tmp_path):
+    argv = ["--quick", "--rounds", "1", "--samples", "400", "--steps-per-execution", "1",
+            "--out", str(tmp_path)]
+    results = backend_speed.main(argv)
+    assert {run["backend"] for run in results["runs"]} == set(
+        backend_speed.installed(backend_speed.BACKENDS)
+    )
+    flops = backend_speed.step_flops(64, 300, 10) * 400
+    for run in results["runs"]:
+        plain = run["fastest_epoch_seconds"]["plain"]
+        assert run["gflops"]["plain"] == pytest.approx(flops / plain / 1e9)
+        assert run["share_of_matmul"]["plain"] == pytest.approx(
+            run["gflops"]["plain"] / results["numpy_matmul_gflops"]
+        )
+        median = run["median_epoch_seconds"]
+        assert run["positive_ratio"] == pytest.approx(median["positive"] / median["plain"])
+    assert len(backend_speed.speed_table(results)) == len(results["runs"])
+    assert json.loads((tmp_path / "backend_speed.json").read_text())["flops_per_epoch"] == flops
+
+
+def test_gpu_check_fits_a_family_under_mixed_precision_and_tabulates_it(monkeypatch):
+    from benchmarks import gpu_check
+
+    monkeypatch.syspath_prepend(str(gpu_check.FAMILIES))
+    from _registry import all_specs
+
+    spec = next(s for s in all_specs() if s.name == "rbf_network")
+    record = gpu_check.check(spec, steps=1)
+    assert record["ok"] and record["model"] == "rbf_network" and "loss" in record["logs"]
+    import keras
+
+    assert keras.config.dtype_policy().name == "float32"  # restored after the check
+    row = gpu_check.family_table({"backend": "tensorflow", "models": [record]})[0]
+    assert row["finite"] == "yes" and row["model"] == "rbf_network"
