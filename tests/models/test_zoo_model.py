@@ -39,9 +39,10 @@ class MeanShift(ZooModel):
         return x - self.centre
 
     def train_step(self, data):
-        x = tf.cast(data[0] if isinstance(data, tuple) else data, "float32")
-        self.distance.update_state(tf.norm(tf.reduce_mean(x, 0) - self.centre))
-        self.centre.assign_add(self.rate * (tf.reduce_mean(x, 0) - self.centre))
+        x = keras.ops.cast(data[0] if isinstance(data, tuple) else data, "float32")
+        shift = keras.ops.mean(x, 0) - self.centre
+        self.distance.update_state(keras.ops.norm(shift))
+        self.centre.assign_add(self.rate * shift)
         return {"loss": self.distance.result()}
 
 
