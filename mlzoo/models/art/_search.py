@@ -13,8 +13,11 @@ CHUNK = 128  # rows scored per step of the inner loop, so the cost follows the c
 def sum_dtype() -> str:
     """The float type of ART's sums: float64 where the backend has it, else float32.
 
-    TensorFlow has float64, and JAX with `jax_enable_x64`; plain JAX computes in
-    float32, where results equal float64's within float tolerance.
+    TensorFlow has float64, and JAX with `jax_enable_x64` (then both equal
+    artlib's numpy exactly); plain JAX computes in float32, where near-ties in
+    the category search can resolve differently and a long run drifts from
+    float64's categories (LETTER, Fuzzy ART: 1,070 against 1,109; see
+    docs/benchmarks.md). Set `JAX_ENABLE_X64=1` for artlib's results on JAX.
     """
     if keras.backend.backend() == "jax":
         import jax
@@ -35,7 +38,7 @@ def category_scores(score: Callable, sample, weights, count) -> tuple:
 
     def scored(block_index, choice, match):
         start = ops.minimum(block_index * chunk, rows - chunk)
-        block = ops.slice(weights, [start, 0], [chunk, width])
+        block = ops.slice(weights, [start, ops.zeros_like(start)], [chunk, width])
         block_choice, block_match = score(sample, block)
         where = ops.expand_dims(start + ops.arange(chunk, dtype="int32"), 1)
         choice = ops.scatter_update(choice, where, block_choice)
