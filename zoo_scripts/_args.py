@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,16 @@ def seed_list(token: str) -> list[int]:
     if not seeds:
         raise argparse.ArgumentTypeError(f"the range {token!r} is empty: write low-high")
     return seeds
+
+
+def fraction(token: str) -> float:
+    """A float written as a decimal or a fraction: `"0.5"` -> 0.5, `"2/3"` -> 0.666..."""
+    try:
+        return float(Fraction(token))
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(
+            f"{token!r} is not a number: write a decimal (0.5) or a fraction (2/3)"
+        ) from None
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):

@@ -25,16 +25,25 @@ import numpy as np
 
 from mlzoo import build_mutual_mlp
 from mlzoo.callbacks import LRShrink
+from mlzoo.losses import SquaredError
 from mlzoo.models.mutual import MODES, training_plan
-from zoo_scripts._args import ExperimentParser
+from zoo_scripts._args import ExperimentParser, fraction
 from zoo_scripts._results import progress, pyplot, save_figure, summarise, write_results
 from zoo_scripts._shared import TestErrorCurve, cached_dataset, error_percent, load_classification
 
-LOSSES = {
-    "squared_error": {},
-    "mse": {"loss": "mse", "negative_loss": "mse"},
-    "crossentropy": {"loss": "categorical_crossentropy"},
+LOSSES = {  # F's loss class; G learns with the squared error unless F's is the mse
+    "squared_error": (SquaredError, SquaredError),
+    "mse": (keras.losses.MeanSquaredError, keras.losses.MeanSquaredError),
+    "crossentropy": (keras.losses.CategoricalCrossentropy, SquaredError),
 }
+REDUCTIONS = {"mean": "sum_over_batch_size", "sum": "sum"}
+
+
+def losses(name: str, reduction: str) -> dict:
+    """`compile` arguments of F's and G's losses, reduced over the batch by mean or sum."""
+    positive, negative = LOSSES[name]
+    return {"loss": positive(reduction=REDUCTIONS[reduction]),
+            "negative_loss": negative(reduction=REDUCTIONS[reduction])}
 LOSS_LABELS = {
     "squared_error": ("positive loss E_p (eq. 7)", "negative loss E_n (eq. 10)"),
     "mse": ("positive loss (Keras mse)", "negative loss (Keras mse)"),
@@ -73,8 +82,13 @@ def parse_args(argv=None):
         help="squared_error: eq. 7/10 for F and G; mse: Keras mean squared error "
         "(mean over outputs) for F and G; crossentropy: softmax F, G squared error",
     )
-    parser.add_argument("--scale-index", type=float, default=2 / 3, help="Algorithm 1")
-    parser.add_argument("--scale-lr", type=float, default=2 / 3, help="Algorithm 1")
+    parser.add_argument(
+        "--loss-reduction", choices=list(REDUCTIONS), default="mean",
+        help="over the batch: mean (eq. 7's 1/s) or sum (as MATLAB-era code often does: "
+        "a gradient batch-size times larger)",
+    )
+    parser.add_argument("--scale-index", type=fraction, default=2 / 3, help="Algorithm 1")
+    parser.add_argument("--scale-lr", type=fraction, default=2 / 3, help="Algorithm 1")
     parser.add_argument("--change-times", type=int, default=4, help="Algorithm 1")
     parser.add_argument(
         "--split-per-seed", action="store_true",
@@ -106,7 +120,7 @@ def train_mode(args, mode: str, seed: int, initial_weights, data, snapshots: boo
     model.set_weights(initial_weights)
     model.compile(
         optimizer=keras.optimizers.SGD(args.lr, momentum=args.momentum),
-        **LOSSES[args.loss],
+        **losses(args.loss, args.loss_reduction),
         metrics=["accuracy"],
         steps_per_execution=args.steps_per_execution,
     )

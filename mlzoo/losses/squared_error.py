@@ -16,11 +16,16 @@ class SquaredError(keras.losses.Loss):
     Unlike `keras.losses.MeanSquaredError`, the squared differences are summed
     (not averaged) over the last axis, so the gradient does not shrink with the
     number of outputs; the paper's learning rates assume this scale.
+    `reduction="sum"` drops eq. 7's 1/s (a sum over the batch, as code of the
+    paper's era often computes it): the gradient grows with the batch size.
 
     Examples:
         >>> import numpy as np
         >>> float(SquaredError()(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])))  # .25 + .25
         0.5
+        >>> summed = SquaredError(reduction="sum")
+        >>> float(summed(np.zeros((2, 2)), np.full((2, 2), 0.5)))  # 2 samples x (.25 + .25)
+        1.0
     """
 
     def __init__(self, reduction="sum_over_batch_size", name="squared_error", dtype=None):

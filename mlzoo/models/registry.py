@@ -9,12 +9,12 @@ Examples:
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
+
+from mlzoo._registry import Registry
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class ModelEntry:
     summary: str
 
 
-_ENTRIES: dict[str, ModelEntry] = {}
+_ENTRIES: Registry[ModelEntry] = Registry("model", "mlzoo.models.names()")
 
 
 def register(name: str, summary: str | None = None):
@@ -36,10 +36,8 @@ def register(name: str, summary: str | None = None):
     """
 
     def decorate(builder):
-        if name in _ENTRIES:
-            raise ValueError(f"A model named {name!r} is registered already.")
         text = summary or (builder.__doc__ or "").strip().splitlines()[0]
-        _ENTRIES[name] = ModelEntry(name, builder, text)
+        _ENTRIES.add(name, ModelEntry(name, builder, text))
         return builder
 
     return decorate
@@ -47,18 +45,11 @@ def register(name: str, summary: str | None = None):
 
 def names(pattern: str | None = None) -> list[str]:
     """Registered model names, sorted; `pattern` filters them shell-style ("sharing_*")."""
-    found = sorted(_ENTRIES)
-    return [n for n in found if fnmatch.fnmatch(n, pattern)] if pattern else found
+    return _ENTRIES.names(pattern)
 
 
 def entry(name: str) -> ModelEntry:
     """The registry entry of `name`."""
-    if name not in _ENTRIES:
-        close = difflib.get_close_matches(name, _ENTRIES, n=3)
-        suggestion = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(
-            f"No mlzoo model is named {name!r}.{suggestion} mlzoo.models.names() lists them."
-        )
     return _ENTRIES[name]
 
 

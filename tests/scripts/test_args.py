@@ -53,3 +53,12 @@ def test_the_default_run_folder_is_under_runs_and_created(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     args = make_parser().parse([])
     assert args.out.parent == Path("runs") / "demo" and args.out.is_dir()
+
+
+def test_fraction_reads_decimals_and_fractions():
+    from zoo_scripts._args import fraction
+
+    assert fraction("0.5") == 0.5 and fraction("2/3") == pytest.approx(2 / 3)
+    for token in ("two thirds", "1/0"):
+        with pytest.raises(argparse.ArgumentTypeError, match="decimal .* or a fraction"):
+            fraction(token)
