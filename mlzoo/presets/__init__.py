@@ -9,7 +9,13 @@
 docs/reproductions.md renders every preset's card, claims and verdicts.
 """
 
-from mlzoo.presets import mutual  # noqa: F401  (registers the presets of seed 000)
+from mlzoo.presets import (  # noqa: F401  (each module registers the presets of one seed)
+    bp_lecture,
+    joint,
+    mutual,
+    saliency,
+    sharing,
+)
 from mlzoo.presets.claim import VERDICTS, Claim
 from mlzoo.presets.preset import PROTOCOL_FIELDS, Preset
 from mlzoo.presets.registry import get, names, register

@@ -46,7 +46,8 @@ class Claim:
 
     Args:
         statement: the claim as the paper makes it, in one line.
-        metric: the results column measured (e.g. "test_error").
+        metric: the results column measured (e.g. "test_error"; a True / False column
+            counts as 1 / 0, its mean as a rate).
         arm: the results column naming the arms (e.g. "mode", "method").
         treatment, control: the two arms compared.
         paper: the paper's (treatment, control) figures; None for a qualitative claim.
@@ -88,7 +89,8 @@ class Claim:
         """Means, gain, its standard error, wins and the verdict from results `rows`.
 
         `rows` are per-run rows (`arm`, `metric`, the `pair_by` columns) or, for a
-        summary table, one row per arm with `<metric>_mean`, `<metric>_std` and `n`.
+        summary table, one row per arm with `<metric>_mean`, `<metric>_std` and `n`
+        (or `mean`, `std` and `runs` where the table summarises `metric` alone).
         """
         rows = [r for r in rows if all(_same(r.get(k), v) for k, v in self.where.items())]
         arms = {name: [r for r in rows if str(r.get(self.arm)) == name]
@@ -99,18 +101,21 @@ class Claim:
                     f"No rows of arm {name!r} (column {self.arm!r}, filters {dict(self.where)}) "
                     f"in the results; arms present: {sorted({str(r.get(self.arm)) for r in rows})}."
                 )
-        if f"{self.metric}_mean" in arms[self.treatment][0]:
-            return self._from_summary(arms)
+        first = arms[self.treatment][0]
+        if f"{self.metric}_mean" in first:
+            return self._from_summary(arms, *(f"{self.metric}_{k}" for k in ("mean", "std")), "n")
+        if self.metric not in first and "mean" in first:  # a summary of one metric
+            return self._from_summary(arms, "mean", "std", "runs")
         return self._from_runs(arms)
 
     def _from_runs(self, arms) -> dict[str, Any]:
-        values = {name: [float(r[self.metric]) for r in found] for name, found in arms.items()}
+        values = {name: [_number(r[self.metric]) for r in found] for name, found in arms.items()}
         t, c = values[self.treatment], values[self.control]
         result = {"treatment": _stats(t), "control": _stats(c)}
         if self.pair_by:
             key = lambda r: tuple(str(r[k]) for k in self.pair_by)  # noqa: E731
-            control = {key(r): float(r[self.metric]) for r in arms[self.control]}
-            gains = [self._gain(float(r[self.metric]), control[key(r)])
+            control = {key(r): _number(r[self.metric]) for r in arms[self.control]}
+            gains = [self._gain(_number(r[self.metric]), control[key(r)])
                      for r in arms[self.treatment] if key(r) in control]
             if not gains:
                 raise ValueError(f"No treatment run pairs with a control run on {self.pair_by}.")
@@ -124,10 +129,9 @@ class Claim:
             result.update(n=min(len(t), len(c)), wins=None, paired=False)
         return {**result, "gain": gain, "se": se, "verdict": self.verdict(gain, se)}
 
-    def _from_summary(self, arms) -> dict[str, Any]:
-        stats = {name: {"mean": float(found[0][f"{self.metric}_mean"]),
-                        "std": float(found[0].get(f"{self.metric}_std") or 0.0),
-                        "n": int(float(found[0].get("n") or 1))}
+    def _from_summary(self, arms, mean: str, std: str, count: str) -> dict[str, Any]:
+        stats = {name: {"mean": float(found[0][mean]), "std": float(found[0].get(std) or 0.0),
+                        "n": int(float(found[0].get(count) or 1))}
                  for name, found in arms.items()}
         t, c = stats[self.treatment], stats[self.control]
         gain = self._gain(t["mean"], c["mean"])
@@ -147,6 +151,13 @@ class Claim:
         if significant or (gain > 0 and large):
             return "partly"
         return "not reproduced"
+
+
+def _number(value: Any) -> float:
+    """A metric cell as a float; a flag ("True" / "False" in a CSV, or a bool) as 1 / 0."""
+    if isinstance(value, str) and value in ("True", "False"):
+        return float(value == "True")
+    return float(value)
 
 
 def _same(value: Any, wanted: Any) -> bool:

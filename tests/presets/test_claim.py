@@ -84,3 +84,18 @@ def test_errors_name_what_is_missing():
         _claim(better="smaller")
     with pytest.raises(ValueError, match="different arms"):
         _claim(control="B")
+
+
+def test_a_flag_column_is_a_rate():
+    rows = ([{"arm": "A", "seed": s, "solved": f} for s, f in enumerate(["False", "True"])]
+            + [{"arm": "B", "seed": s, "solved": f} for s, f in enumerate(["True", "True"])])
+    measured = _claim(metric="solved", better="higher", paper=None).measure(rows)
+    assert measured["gain"] == 0.5 and measured["treatment"]["mean"] == 1.0
+
+
+def test_a_summary_of_one_metric():
+    summary = [{"arm": "A", "mean": 95.7, "std": 0.2, "runs": 5},
+               {"arm": "B", "mean": 96.9, "std": 0.2, "runs": 5}]
+    measured = _claim(metric="accuracy", better="higher", paper=(96.88, 95.70)).measure(summary)
+    assert measured["gain"] == pytest.approx(1.2) and measured["n"] == 5
+    assert measured["verdict"] == "reproduced"
