@@ -81,6 +81,7 @@ def judge(preset: Preset, tables: Mapping[str, list[dict]] | None) -> dict[str, 
             row["measured"], row["verdict"] = None, _STATES[state]
         claims.append(row)
     return {"preset": preset.name, "title": preset.title, "source": preset.source,
+            "study": preset.study,
             "data": preset.data, "not_runnable": preset.not_runnable, "state": state,
             "command": None if preset.experiment is None else " ".join(preset.command()),
             "claims": claims}
@@ -139,10 +140,20 @@ def _side(stats: Mapping[str, float]) -> str:
     return " ± ".join(_figures(stats["mean"], stats["std"]))
 
 
-def verdicts_table(*reports: Mapping[str, Any]) -> list[dict]:
-    """One row per claim: paper and mlzoo figures (treatment vs control), gains, verdict."""
+def _kept(reports, studies: str) -> list:
+    """The papers' reports ("no"), the studies' ("only") or both ("yes")."""
+    if studies not in ("no", "only", "yes"):
+        raise ValueError(f"studies={studies!r}: write no, only or yes")
+    return [r for r in reports if studies == "yes" or r["study"] == (studies == "only")]
+
+
+def verdicts_table(*reports: Mapping[str, Any], studies: str = "no") -> list[dict]:
+    """One row per claim: paper and mlzoo figures (treatment vs control), gains, verdict.
+
+    `studies`: "no" for the papers' tables only, "only" for mlzoo's studies, "yes" for both.
+    """
     rows = []
-    for report in reports:
+    for report in _kept(reports, studies):
         claims = report["claims"] or [None]
         for claim in claims:
             if claim is None:
@@ -180,9 +191,9 @@ def cards(*reports: Mapping[str, Any]) -> str:
 
 
 def verdict_counts(*reports: Mapping[str, Any]) -> str:
-    """How many claims got each verdict."""
+    """How many claims of the papers (not of mlzoo's studies) got each verdict."""
     counts: dict[str, int] = {}
-    for report in reports:
+    for report in _kept(reports, "no"):
         for claim in report["claims"]:
             counts[claim["verdict"]] = counts.get(claim["verdict"], 0) + 1
     return markdown_table([{"verdict": v, "claims": n} for v, n in sorted(counts.items())])

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 VERDICTS = ("reproduced", "partly", "not reproduced", "not runnable here")
@@ -48,7 +48,8 @@ class Claim:
         statement: the claim as the paper makes it, in one line.
         metric: the results column measured (e.g. "test_error"; a True / False column
             counts as 1 / 0, its mean as a rate).
-        arm: the results column naming the arms (e.g. "mode", "method").
+        arm: the results column naming the arms (e.g. "mode", "method"); None for a wide
+            table, one row per run with a column of `metric` per arm (paired by row).
         treatment, control: the two arms compared.
         paper: the paper's (treatment, control) figures; None for a qualitative claim.
         better: "lower" or "higher": which values of `metric` are better.
@@ -61,7 +62,7 @@ class Claim:
 
     statement: str
     metric: str
-    arm: str
+    arm: str | None
     treatment: str
     control: str
     paper: tuple[float, float] | None = None
@@ -93,6 +94,10 @@ class Claim:
         (or `mean`, `std` and `runs` where the table summarises `metric` alone).
         """
         rows = [r for r in rows if all(_same(r.get(k), v) for k, v in self.where.items())]
+        if self.arm is None:  # a wide table: each row holds both arms of one run
+            return replace(self, arm="arm", pair_by=("run",), where={}).measure(
+                [{"arm": name, "run": i, self.metric: row[name]}
+                 for i, row in enumerate(rows) for name in (self.treatment, self.control)])
         arms = {name: [r for r in rows if str(r.get(self.arm)) == name]
                 for name in (self.treatment, self.control)}
         for name, found in arms.items():
@@ -141,6 +146,7 @@ class Claim:
 
     def verdict(self, gain: float, se: float) -> str:
         """reproduced / partly / not reproduced for a measured `gain` ± `se` (rule above)."""
+        gain = 0.0 if abs(gain) < 1e-9 else gain  # equal arms, up to float rounding
         significant = gain > 2 * se
         paper = self.paper_gain
         if paper is None or paper <= 0:

@@ -59,6 +59,8 @@ class Preset:
         published: results file -> the published files in `docs/results/` holding
             that table of the measured run (several are read as one table).
         not_runnable: why this protocol cannot run here (the data is absent...).
+        study: a question of mlzoo's own (a protocol's variant), not a table of the paper:
+            its claims are kept out of the papers' verdicts.
     """
 
     name: str
@@ -75,6 +77,7 @@ class Preset:
     claims: tuple[Claim, ...] = ()
     published: dict[str, tuple[str, ...]] | None = None
     not_runnable: str | None = None
+    study: bool = False
 
     def __post_init__(self):
         unknown = set(self.protocol) - set(PROTOCOL_FIELDS)

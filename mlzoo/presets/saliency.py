@@ -89,6 +89,8 @@ register(
                                   "points on STL-10, +0.3 on CIFAR-10)"),
             _vs_dae("saliency_first", "saliency reconstruction at the first layer beats the "
                                       "plain DAE (thesis: about as foreground)"),
+            _vs_dae("saliency_all", "saliency reconstruction at every layer beats the plain "
+                                    "DAE (section 2.3.2.2)"),
             _vs_dae("dual_path", "the dual path beats the plain DAE (thesis: nearly +3 points "
                                  "on STL-10, 'very limited' on CIFAR-10)"),
         ),

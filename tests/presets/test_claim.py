@@ -99,3 +99,20 @@ def test_a_summary_of_one_metric():
     measured = _claim(metric="accuracy", better="higher", paper=(96.88, 95.70)).measure(summary)
     assert measured["gain"] == pytest.approx(1.2) and measured["n"] == 5
     assert measured["verdict"] == "reproduced"
+
+
+def test_a_wide_table_pairs_by_row():
+    rows = [{"seed": 0, "A": 90.0, "B": 93.0}, {"seed": 1, "A": 70.0, "B": 71.0},
+            {"seed": 2, "A": 0.0, "B": 99.0}]
+    claim = _claim(metric="accuracy", arm=None, better="higher", paper=None, pair_by=(),
+                   where={"seed": 0})
+    assert claim.measure(rows)["gain"] == pytest.approx(3.0)
+    claim = _claim(metric="accuracy", arm=None, better="higher", paper=None, pair_by=(),
+                   where={})
+    rows = rows[:2]
+    measured = claim.measure(rows)
+    assert measured["gain"] == pytest.approx(2.0) and measured["wins"] == 2 and measured["paired"]
+
+
+def test_equal_arms_are_a_tie_despite_rounding():
+    assert _claim(paper=None).verdict(1e-14, 0.5) == "not reproduced"

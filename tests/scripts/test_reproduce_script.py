@@ -60,3 +60,18 @@ def test_a_quick_reproduction_runs_the_experiment_and_judges_it(tmp_path):
     assert report["quick"] is True and report["state"] is None
     assert len(report["claims"]) == 4
     assert all(c["measured"]["n"] == 3 for c in report["claims"])
+
+
+def test_studies_are_kept_apart_from_the_papers_verdicts():
+    names = ("sharing_small_iris", "mutual_table5_mnist_mse")
+    reports = [reproduce.judge(mlzoo.presets.get(n),
+                               reproduce.published_tables(mlzoo.presets.get(n), RESULTS))
+               for n in names]
+    assert reports[0]["study"] and not reports[1]["study"]
+    assert {r["preset"] for r in reproduce.verdicts_table(*reports)} == {
+        "`mutual_table5_mnist_mse`"}
+    assert {r["preset"] for r in reproduce.verdicts_table(*reports, studies="only")} == {
+        "`sharing_small_iris`"}
+    assert "| reproduced | 1 |" in reproduce.verdict_counts(*reports)  # the paper's claim only
+    with pytest.raises(ValueError, match="no, only or yes"):
+        reproduce.verdicts_table(*reports, studies="all")
